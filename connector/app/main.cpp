@@ -1,0 +1,57 @@
+// secfeed: SIEM connector and log forwarder for Microsoft security data.
+#include <CLI/CLI.hpp>
+
+#include "connector/app/commands/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"secfeed: forwards Microsoft Graph security and Defender for Cloud data to "
+               "syslog/CEF, Kafka and Microsoft Sentinel"};
+  app.require_subcommand(1);
+
+  std::string config_path;
+  CLI::App* run = app.add_subcommand("run", "Run the connector daemon");
+  run->add_option("-c,--config", config_path, "Configuration file (YAML)")->required();
+
+  std::string validate_path;
+  CLI::App* validate = app.add_subcommand("validate", "Parse and check a configuration file");
+  validate->add_option("-c,--config", validate_path, "Configuration file (YAML)")->required();
+
+  secfeed::ConvertOptions convert_options;
+  CLI::App* convert = app.add_subcommand(
+      "convert", "Normalize saved payloads (Graph responses, Event Hub bodies, NDJSON) and "
+                 "print one encoded event per line");
+  convert
+      ->add_option("--kind", convert_options.kind,
+                   "auto|graph-alert|graph-legacy-alert|graph-incident|secure-score|"
+                   "control-profile|mdc")
+      ->capture_default_str();
+  convert->add_option("--format", convert_options.format, "cef|json|raw")
+      ->capture_default_str();
+  convert->add_option("--tenant-id", convert_options.tenant_id,
+                      "Tenant id for payloads that carry none");
+  convert->add_option("--tenant-name", convert_options.tenant_name, "Tenant display name");
+  convert->add_option("input", convert_options.input, "Input file, or - for stdin")
+      ->capture_default_str();
+
+  CLI::App* version = app.add_subcommand("version", "Print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int status = app.exit(e);
+    // CLI11 returns 0 for --help; every real usage error is status 1 for us.
+    return status == 0 ? 0 : 1;
+  }
+
+  if (run->parsed()) {
+    // TODO(issue 3,5,6): the daemon pipeline. Until then, validate and refuse to run.
+    const int status = secfeed::run_validate(config_path, stdout, stderr);
+    if (status != 0) return status;
+    std::fprintf(stderr, "secfeed run: no sources are implemented yet\n");
+    return 1;
+  }
+  if (validate->parsed()) return secfeed::run_validate(validate_path, stdout, stderr);
+  if (convert->parsed()) return secfeed::run_convert(convert_options, stdout, stderr);
+  if (version->parsed()) return secfeed::run_version(stdout);
+  return 1;
+}

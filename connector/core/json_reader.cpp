@@ -1,0 +1,173 @@
+#include "connector/core/json_reader.hpp"
+
+#include <cmath>
+
+#include "connector/core/text.hpp"
+#include "connector/core/time.hpp"
+
+namespace secfeed {
+
+std::string_view json_type_name(const rapidjson::Value& value) {
+  switch (value.GetType()) {
+    case rapidjson::kNullType: return "null";
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType: return "a boolean";
+    case rapidjson::kObjectType: return "an object";
+    case rapidjson::kArrayType: return "an array";
+    case rapidjson::kStringType: return "a string";
+    case rapidjson::kNumberType: return "a number";
+  }
+  return "unknown";
+}
+
+const rapidjson::Value* find_member(const rapidjson::Value& object, std::string_view key,
+                                    KeyMatch match) {
+  if (!object.IsObject()) return nullptr;
+  for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
+    const std::string_view name = json_string(it->name);
+    if (match == KeyMatch::exact ? name == key : iequals(name, key)) return &it->value;
+  }
+  return nullptr;
+}
+
+ObjectReader::ObjectReader(const rapidjson::Value& object, KeyMatch match, std::string& error)
+    : object_(object), match_(match), error_(error) {}
+
+void ObjectReader::append_path(std::string& out) const {
+  if (parent_ == nullptr) return;
+  parent_->append_path(out);
+  if (!out.empty()) out += '.';
+  out += key_;
+  if (index_ >= 0) {
+    out += '[';
+    out += std::to_string(index_);
+    out += ']';
+  }
+}
+
+const rapidjson::Value* ObjectReader::find(std::string_view key) const {
+  const rapidjson::Value* v = find_member(object_, key, match_);
+  return (v == nullptr || v->IsNull()) ? nullptr : v;
+}
+
+void ObjectReader::fail(std::string_view key, std::string_view message) const {
+  if (!error_.empty()) return;
+  append_path(error_);
+  if (!error_.empty() && !key.empty()) error_ += '.';
+  error_ += key;
+  error_ += ": ";
+  error_ += message;
+}
+
+const rapidjson::Value* ObjectReader::typed(std::string_view key,
+                                            bool ok_type(const rapidjson::Value&),
+                                            std::string_view expected) {
+  const rapidjson::Value* v = find(key);
+  if (v == nullptr) return nullptr;
+  if (!ok_type(*v)) {
+    std::string message = "expected ";
+    message += expected;
+    message += ", got ";
+    message += json_type_name(*v);
+    fail(key, message);
+    return nullptr;
+  }
+  return v;
+}
+
+std::string_view ObjectReader::string(std::string_view key) {
+  const rapidjson::Value* v =
+      typed(key, [](const rapidjson::Value& x) { return x.IsString(); }, "a string");
+  return v ? json_string(*v) : std::string_view{};
+}
+
+std::string_view ObjectReader::required_string(std::string_view key) {
+  const rapidjson::Value* raw = find(key);
+  if (raw == nullptr) {
+    fail(key, "required field is missing");
+    return {};
+  }
+  const std::string_view s = string(key);
+  if (s.empty() && !failed()) fail(key, "required field is empty");
+  return s;
+}
+
+std::optional<std::int64_t> ObjectReader::integer(std::string_view key) {
+  const rapidjson::Value* v = find(key);
+  if (v == nullptr) return std::nullopt;
+  if (v->IsInt64()) return v->GetInt64();
+  if (v->IsDouble()) {
+    const double d = v->GetDouble();
+    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e18) {
+      return static_cast<std::int64_t>(d);
+    }
+    fail(key, "expected an integer, got a fractional number");
+    return std::nullopt;
+  }
+  if (v->IsUint64()) {
+    fail(key, "integer out of range");
+    return std::nullopt;
+  }
+  fail(key, std::string("expected an integer, got ") + std::string(json_type_name(*v)));
+  return std::nullopt;
+}
+
+std::optional<double> ObjectReader::number(std::string_view key) {
+  const rapidjson::Value* v =
+      typed(key, [](const rapidjson::Value& x) { return x.IsNumber(); }, "a number");
+  return v ? std::optional<double>(v->GetDouble()) : std::nullopt;
+}
+
+std::optional<bool> ObjectReader::boolean(std::string_view key) {
+  const rapidjson::Value* v = find(key);
+  if (v == nullptr) return std::nullopt;
+  if (v->IsBool()) return v->GetBool();
+  if (v->IsString()) {
+    const std::string_view s = json_string(*v);
+    if (iequals(s, "true")) return true;
+    if (iequals(s, "false")) return false;
+  }
+  fail(key, std::string("expected a boolean, got ") + std::string(json_type_name(*v)));
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> ObjectReader::time(std::string_view key) {
+  const rapidjson::Value* v = find(key);
+  if (v == nullptr) return std::nullopt;
+  if (!v->IsString()) {
+    fail(key, std::string("expected an ISO 8601 time string, got ") +
+                  std::string(json_type_name(*v)));
+    return std::nullopt;
+  }
+  const std::string_view s = json_string(*v);
+  if (s.empty()) return std::nullopt;
+  std::optional<std::int64_t> ms = parse_iso8601_ms(s);
+  if (!ms) fail(key, "not an ISO 8601 time");
+  return ms;
+}
+
+const rapidjson::Value* ObjectReader::object(std::string_view key) {
+  return typed(key, [](const rapidjson::Value& x) { return x.IsObject(); }, "an object");
+}
+
+const rapidjson::Value* ObjectReader::array(std::string_view key) {
+  return typed(key, [](const rapidjson::Value& x) { return x.IsArray(); }, "an array");
+}
+
+ObjectReader ObjectReader::child(const rapidjson::Value& object, std::string_view key) const {
+  ObjectReader reader(object, match_, error_);
+  reader.parent_ = this;
+  reader.key_ = key;
+  return reader;
+}
+
+ObjectReader ObjectReader::element(const rapidjson::Value& object, std::string_view array_key,
+                                   std::size_t index) const {
+  ObjectReader reader(object, match_, error_);
+  reader.parent_ = this;
+  reader.key_ = array_key;
+  reader.index_ = static_cast<std::ptrdiff_t>(index);
+  return reader;
+}
+
+}  // namespace secfeed

@@ -1,0 +1,162 @@
+#include "connector/normalize/payload_reader.hpp"
+
+#include <algorithm>
+
+#include <rapidjson/encodedstream.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+
+#include "connector/core/json_reader.hpp"
+#include "connector/core/text.hpp"
+
+namespace secfeed {
+namespace {
+
+// Deeply nested hostile input must not exhaust the stack: rapidjson's iterative
+// parser uses a heap stack, and we bound the nesting we accept.
+constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
+                                 rapidjson::kParseStopWhenDoneFlag |
+                                 rapidjson::kParseValidateEncodingFlag;
+constexpr int kMaxDepth = 64;
+
+int depth_of(const rapidjson::Value& v, int limit) {
+  if (limit < 0) return 1;
+  int deepest = 0;
+  if (v.IsObject()) {
+    for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+      deepest = std::max(deepest, depth_of(it->value, limit - 1));
+      if (deepest > limit) break;
+    }
+  } else if (v.IsArray()) {
+    for (const auto& e : v.GetArray()) {
+      deepest = std::max(deepest, depth_of(e, limit - 1));
+      if (deepest > limit) break;
+    }
+  } else {
+    return 0;
+  }
+  return deepest + 1;
+}
+
+}  // namespace
+
+std::string describe_json_parse_error(const rapidjson::Document& document) {
+  std::string reason = "invalid JSON at offset ";
+  reason += std::to_string(document.GetErrorOffset());
+  reason += ": ";
+  reason += rapidjson::GetParseError_En(document.GetParseError());
+  return reason;
+}
+
+bool PayloadReader::parse(std::string_view text, std::size_t* consumed, std::string& error) {
+  allocator_.Clear();
+  document_.SetNull();
+  rapidjson::MemoryStream bytes(text.data(), text.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> stream(bytes);
+  document_.ParseStream<kParseFlags, rapidjson::UTF8<>>(stream);
+  if (document_.HasParseError()) {
+    error = describe_json_parse_error(document_);
+    return false;
+  }
+  if (consumed != nullptr) {
+    *consumed = bytes.Tell();
+  } else if (!trim(text.substr(bytes.Tell())).empty()) {
+    error = "invalid JSON at offset " + std::to_string(bytes.Tell()) +
+            ": The document root must not be followed by other values.";
+    return false;
+  }
+  if (depth_of(document_, kMaxDepth) > kMaxDepth) {
+    error = "JSON nested deeper than " + std::to_string(kMaxDepth) + " levels";
+    return false;
+  }
+  return true;
+}
+
+void PayloadReader::read_value(const rapidjson::Value& root, std::string_view root_text,
+                               std::string_view line_label, const ItemHandler& on_item) {
+  const auto emit_array = [&](const rapidjson::Value& array, std::string_view name,
+                              std::string_view context) {
+    std::size_t index = 0;
+    for (const rapidjson::Value& element : array.GetArray()) {
+      position_.assign(line_label);
+      if (!position_.empty()) position_ += ' ';
+      position_ += name;
+      position_ += '[';
+      position_ += std::to_string(index++);
+      position_ += ']';
+      ++items_;
+      on_item(PayloadItem{element, position_, {}, context});
+    }
+  };
+  if (root.IsArray()) {
+    emit_array(root, "", {});
+    return;
+  }
+  if (root.IsObject()) {
+    // Graph list response: "value" is an array and the object has @odata keys or nothing
+    // else that looks like an entity.
+    const rapidjson::Value* value = find_member(root, "value");
+    if (value != nullptr && value->IsArray()) {
+      const rapidjson::Value* ctx = find_member(root, "@odata.context");
+      emit_array(*value, "value", ctx != nullptr && ctx->IsString() ? json_string(*ctx) : "");
+      return;
+    }
+    const rapidjson::Value* records = find_member(root, "records", KeyMatch::case_insensitive);
+    if (records != nullptr && records->IsArray()) {
+      emit_array(*records, "records", {});
+      return;
+    }
+  }
+  ++items_;
+  on_item(PayloadItem{root, line_label, root_text, {}});
+}
+
+std::size_t PayloadReader::read(std::string_view text, const ItemHandler& on_item,
+                                const ErrorHandler& on_error) {
+  items_ = 0;
+  const std::string_view whole = trim(text);
+  if (whole.empty()) return 0;
+
+  // One JSON text is the common case. If the first value parses and more text follows,
+  // or the whole fails but its first line is a complete value, the input is NDJSON.
+  std::string error;
+  std::size_t consumed = 0;
+  bool ndjson = false;
+  if (parse(whole, &consumed, error)) {
+    if (trim(whole.substr(consumed)).empty()) {
+      read_value(document_, whole, {}, on_item);
+      return items_;
+    }
+    ndjson = true;
+  } else {
+    const std::size_t newline = whole.find('\n');
+    std::string first_error;
+    ndjson = newline != std::string_view::npos &&
+             parse(trim(whole.substr(0, newline)), nullptr, first_error);
+  }
+  if (!ndjson) {
+    on_error(PayloadError{{}, error});
+    return 0;
+  }
+
+  std::size_t line_no = 0;
+  std::string label;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    ++line_no;
+    const std::string_view line = trim(text.substr(start, end - start));
+    start = end + 1;
+    if (line.empty()) continue;
+    label = "line " + std::to_string(line_no);
+    if (!parse(line, nullptr, error)) {
+      on_error(PayloadError{label, error});
+      continue;
+    }
+    read_value(document_, line, label, on_item);
+  }
+  return items_;
+}
+
+}  // namespace secfeed
