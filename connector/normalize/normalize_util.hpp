@@ -1,0 +1,28 @@
+// Helpers shared by the Graph and the Defender normalizers.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "connector/core/arena.hpp"
+
+namespace secfeed {
+
+// "/subscriptions/<guid>/resourceGroups/..." -> "<guid>" (case-insensitive), else "".
+std::string_view subscription_from_resource_id(std::string_view resource_id);
+
+// Last path segment of an ARM id ("/.../virtualMachines/vm1" -> "vm1"), else "".
+std::string_view last_path_segment(std::string_view resource_id);
+
+// Splits "InitialAccess, Execution" on `separator`, trimming, skipping empties.
+void split_list(std::string_view text, char separator, std::vector<std::string_view>& out);
+
+// Appends every string element of a JSON array (other elements are ignored).
+void append_strings(const rapidjson::Value* array, std::vector<std::string_view>& out);
+
+// Compact JSON text of `value`, stored in the arena (for Attribute::Type::json).
+std::string_view json_text(const rapidjson::Value& value, Arena& arena);
+
+}  // namespace secfeed
