@@ -114,8 +114,9 @@ void PayloadReader::read_value(const rapidjson::Value& root, std::string_view ro
 std::size_t PayloadReader::read(std::string_view text, const ItemHandler& on_item,
                                 const ErrorHandler& on_error) {
   items_ = 0;
-  const std::string_view whole = trim(text);
-  if (whole.empty()) return 0;
+  if (trim(text).empty()) return 0;
+  // Offsets in messages count from the start of the caller's text.
+  const std::string_view whole = text;
 
   // One JSON text is the common case. If the first value parses and more text follows,
   // or the whole fails but its first line is a complete value, the input is NDJSON.
@@ -124,15 +125,16 @@ std::size_t PayloadReader::read(std::string_view text, const ItemHandler& on_ite
   bool ndjson = false;
   if (parse(whole, &consumed, error)) {
     if (trim(whole.substr(consumed)).empty()) {
-      read_value(document_, whole, {}, on_item);
+      read_value(document_, trim(whole), {}, on_item);
       return items_;
     }
     ndjson = true;
   } else {
-    const std::size_t newline = whole.find('\n');
+    const std::string_view body = whole.substr(whole.find_first_not_of(" \t\r\n"));
+    const std::size_t newline = body.find('\n');
     std::string first_error;
     ndjson = newline != std::string_view::npos &&
-             parse(trim(whole.substr(0, newline)), nullptr, first_error);
+             parse(trim(body.substr(0, newline)), nullptr, first_error);
   }
   if (!ndjson) {
     on_error(PayloadError{{}, error});
