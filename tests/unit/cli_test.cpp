@@ -1,0 +1,60 @@
+// Drives the real `secfeed` binary: exit statuses and exact messages are its interface.
+#include <gtest/gtest.h>
+
+#include "tests/unit/support/run_process.hpp"
+
+namespace secfeed {
+namespace {
+
+using testing::run_process;
+
+const std::string kSecfeed = SECFEED_BINARY;
+const std::string kSource = SECFEED_SOURCE_DIR;
+
+TEST(Cli, VersionAndHelp) {
+  auto r = run_process(kSecfeed + " version");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, std::string("secfeed ") + SECFEED_VERSION + "\n");
+  for (const char* sub : {"", " run", " validate", " convert", " version"}) {
+    r = run_process(kSecfeed + sub + " --help");
+    EXPECT_EQ(r.status, 0) << sub;
+    EXPECT_NE(r.out.find("Usage:"), std::string::npos) << sub;
+  }
+}
+
+TEST(Cli, UsageErrorsExitOne) {
+  auto r = run_process(kSecfeed);
+  EXPECT_EQ(r.status, 1);
+  r = run_process(kSecfeed + " convert --kind bogus");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "secfeed convert: unknown --kind 'bogus'\n");
+  r = run_process(kSecfeed + " convert --format xml");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "secfeed convert: unknown --format 'xml' (cef, json or raw)\n");
+  r = run_process(kSecfeed + " convert /nonexistent/file.json");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "secfeed convert: /nonexistent/file.json: No such file or directory\n");
+}
+
+TEST(Cli, ConvertReportsBadItemsWithPositionAndExitsTwo) {
+  const auto r = run_process(kSecfeed + " convert -",
+                             "{\"nothing\":\"known\"}\n"
+                             "{\"broken\":\n"
+                             "[1]\n");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err,
+            "secfeed convert: <stdin>: line 1: cannot detect the payload kind (use --kind)\n"
+            "secfeed convert: <stdin>: line 2: invalid JSON at offset 10: Invalid value.\n"
+            "secfeed convert: <stdin>: line 3 [0]: expected a JSON object\n"
+            "secfeed convert: 2 items, 0 events written, 3 rejected\n");
+}
+
+TEST(Cli, ConvertEmptyInputIsSuccess) {
+  const auto r = run_process(kSecfeed + " convert -", "");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.err, "secfeed convert: 0 items, 0 events written, 0 rejected\n");
+}
+
+}  // namespace
+}  // namespace secfeed
