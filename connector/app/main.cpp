@@ -4,8 +4,9 @@
 #include "connector/app/commands/commands.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"secfeed: forwards Microsoft Graph security and Defender for Cloud data to "
-               "syslog/CEF, Kafka and Microsoft Sentinel"};
+  CLI::App app{
+      "secfeed: forwards Microsoft Graph security and Defender for Cloud data to "
+      "syslog/CEF, Kafka and Microsoft Sentinel"};
   app.require_subcommand(1);
 
   std::string config_path;
@@ -17,16 +18,16 @@ int main(int argc, char** argv) {
   validate->add_option("-c,--config", validate_path, "Configuration file (YAML)")->required();
 
   secfeed::ConvertOptions convert_options;
-  CLI::App* convert = app.add_subcommand(
-      "convert", "Normalize saved payloads (Graph responses, Event Hub bodies, NDJSON) and "
-                 "print one encoded event per line");
+  CLI::App* convert =
+      app.add_subcommand("convert",
+                         "Normalize saved payloads (Graph responses, Event Hub bodies, NDJSON) and "
+                         "print one encoded event per line");
   convert
       ->add_option("--kind", convert_options.kind,
                    "auto|graph-alert|graph-legacy-alert|graph-incident|secure-score|"
                    "control-profile|mdc")
       ->capture_default_str();
-  convert->add_option("--format", convert_options.format, "cef|json|raw")
-      ->capture_default_str();
+  convert->add_option("--format", convert_options.format, "cef|json|raw")->capture_default_str();
   convert->add_option("--tenant-id", convert_options.tenant_id,
                       "Tenant id for payloads that carry none");
   convert->add_option("--tenant-name", convert_options.tenant_name, "Tenant display name");

@@ -14,7 +14,9 @@ constexpr std::array<std::string_view, kEventKindCount> kKindNames = {
 
 }  // namespace
 
-std::string_view to_string(EventKind kind) { return kKindNames[static_cast<int>(kind)]; }
+std::string_view to_string(EventKind kind) {
+  return kKindNames[static_cast<int>(kind)];
+}
 
 std::optional<EventKind> event_kind_from_string(std::string_view text) {
   for (int i = 0; i < kEventKindCount; ++i) {
@@ -25,12 +27,18 @@ std::optional<EventKind> event_kind_from_string(std::string_view text) {
 
 std::string_view to_string(Severity severity) {
   switch (severity) {
-    case Severity::informational: return "informational";
-    case Severity::low: return "low";
-    case Severity::medium: return "medium";
-    case Severity::high: return "high";
-    case Severity::critical: return "critical";
-    case Severity::unknown: break;
+    case Severity::informational:
+      return "informational";
+    case Severity::low:
+      return "low";
+    case Severity::medium:
+      return "medium";
+    case Severity::high:
+      return "high";
+    case Severity::critical:
+      return "critical";
+    case Severity::unknown:
+      break;
   }
   return "unknown";
 }
@@ -46,28 +54,44 @@ Severity severity_from_string(std::string_view text) {
 
 int default_severity_score(Severity severity) {
   switch (severity) {
-    case Severity::informational: return 1;
-    case Severity::low: return 3;
-    case Severity::medium: return 5;
-    case Severity::high: return 8;
-    case Severity::critical: return 10;
-    case Severity::unknown: break;
+    case Severity::informational:
+      return 1;
+    case Severity::low:
+      return 3;
+    case Severity::medium:
+      return 5;
+    case Severity::high:
+      return 8;
+    case Severity::critical:
+      return 10;
+    case Severity::unknown:
+      break;
   }
   return 0;
 }
 
 std::string_view to_string(EntityType type) {
   switch (type) {
-    case EntityType::host: return "host";
-    case EntityType::user: return "user";
-    case EntityType::ip: return "ip";
-    case EntityType::file: return "file";
-    case EntityType::url: return "url";
-    case EntityType::process: return "process";
-    case EntityType::resource: return "resource";
-    case EntityType::mailbox: return "mailbox";
-    case EntityType::cloud_app: return "cloud_app";
-    case EntityType::other: break;
+    case EntityType::host:
+      return "host";
+    case EntityType::user:
+      return "user";
+    case EntityType::ip:
+      return "ip";
+    case EntityType::file:
+      return "file";
+    case EntityType::url:
+      return "url";
+    case EntityType::process:
+      return "process";
+    case EntityType::resource:
+      return "resource";
+    case EntityType::mailbox:
+      return "mailbox";
+    case EntityType::cloud_app:
+      return "cloud_app";
+    case EntityType::other:
+      break;
   }
   return "other";
 }

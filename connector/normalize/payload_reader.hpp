@@ -41,8 +41,7 @@ class PayloadReader {
 
   // Calls on_item for each item and on_error for each part that is not valid JSON.
   // Items are only valid during the callback. Returns the number of items seen.
-  std::size_t read(std::string_view text, const ItemHandler& on_item,
-                   const ErrorHandler& on_error);
+  std::size_t read(std::string_view text, const ItemHandler& on_item, const ErrorHandler& on_error);
 
  private:
   void read_value(const rapidjson::Value& root, std::string_view root_text,

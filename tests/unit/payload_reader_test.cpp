@@ -25,8 +25,8 @@ Seen read_all(std::string_view text) {
         if (item.value.IsObject() && item.value.MemberCount() > 0) {
           first = json_string(item.value.MemberBegin()->name);
         }
-        seen.items.push_back(std::string(item.position) + "|" + std::string(item.raw_text) +
-                             "|" + std::string(item.context) + "|" + first);
+        seen.items.push_back(std::string(item.position) + "|" + std::string(item.raw_text) + "|" +
+                             std::string(item.context) + "|" + first);
       },
       [&](const PayloadError& error) {
         seen.errors.push_back(std::string(error.position) + "|" + error.reason);
@@ -75,8 +75,9 @@ TEST(PayloadReader, MalformedSingleDocumentIsOneErrorWithOffset) {
   const Seen seen = read_all("\n{\n \"a\": [1, 2\n}");
   EXPECT_TRUE(seen.items.empty());
   ASSERT_EQ(seen.errors.size(), 1u);
-  EXPECT_EQ(seen.errors[0], "|invalid JSON at offset 15: Missing a comma or ']' after an array "
-                            "element.");
+  EXPECT_EQ(seen.errors[0],
+            "|invalid JSON at offset 15: Missing a comma or ']' after an array "
+            "element.");
 }
 
 TEST(PayloadReader, RejectsInvalidUtf8AndHostileNesting) {

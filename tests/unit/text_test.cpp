@@ -23,8 +23,12 @@ TEST(Utf8, ValidationAndSanitizing) {
   EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // > U+10FFFF
   EXPECT_FALSE(is_valid_utf8("abc\xE2\x82"));       // cut short
   std::string out;
-  append_utf8_sanitized(out, "a\xFF" "b\xE2\x82");
-  EXPECT_EQ(out, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD");
+  append_utf8_sanitized(out,
+                        "a\xFF"
+                        "b\xE2\x82");
+  EXPECT_EQ(out,
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
 TEST(Text, CaseInsensitiveHelpersAndTrim) {

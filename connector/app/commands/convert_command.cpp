@@ -107,9 +107,15 @@ int run_convert(const ConvertOptions& options, std::FILE* out, std::FILE* err) {
         }
         for (const Event& event : batch) {
           switch (*format) {
-            case OutputFormat::cef: encode_cef(event, buffer); break;
-            case OutputFormat::json: encode_json(event, buffer); break;
-            default: encode_raw(event, buffer); break;
+            case OutputFormat::cef:
+              encode_cef(event, buffer);
+              break;
+            case OutputFormat::json:
+              encode_json(event, buffer);
+              break;
+            default:
+              encode_raw(event, buffer);
+              break;
           }
           buffer += '\n';
           ++events;
@@ -125,8 +131,8 @@ int run_convert(const ConvertOptions& options, std::FILE* out, std::FILE* err) {
       });
   flush();
   std::fflush(out);
-  std::fprintf(err, "secfeed convert: %zu items, %zu events written, %zu rejected\n", items,
-               events, rejected);
+  std::fprintf(err, "secfeed convert: %zu items, %zu events written, %zu rejected\n", items, events,
+               rejected);
   return rejected == 0 ? 0 : 2;
 }
 
