@@ -9,19 +9,13 @@ namespace secfeed {
 
 std::string_view json_type_name(const rapidjson::Value& value) {
   switch (value.GetType()) {
-    case rapidjson::kNullType:
-      return "null";
+    case rapidjson::kNullType: return "null";
     case rapidjson::kFalseType:
-    case rapidjson::kTrueType:
-      return "a boolean";
-    case rapidjson::kObjectType:
-      return "an object";
-    case rapidjson::kArrayType:
-      return "an array";
-    case rapidjson::kStringType:
-      return "a string";
-    case rapidjson::kNumberType:
-      return "a number";
+    case rapidjson::kTrueType: return "a boolean";
+    case rapidjson::kObjectType: return "an object";
+    case rapidjson::kArrayType: return "an array";
+    case rapidjson::kStringType: return "a string";
+    case rapidjson::kNumberType: return "a number";
   }
   return "unknown";
 }
@@ -82,8 +76,8 @@ const rapidjson::Value* ObjectReader::typed(std::string_view key,
 }
 
 std::string_view ObjectReader::string(std::string_view key) {
-  const rapidjson::Value* v = typed(
-      key, [](const rapidjson::Value& x) { return x.IsString(); }, "a string");
+  const rapidjson::Value* v =
+      typed(key, [](const rapidjson::Value& x) { return x.IsString(); }, "a string");
   return v ? json_string(*v) : std::string_view{};
 }
 
@@ -119,8 +113,8 @@ std::optional<std::int64_t> ObjectReader::integer(std::string_view key) {
 }
 
 std::optional<double> ObjectReader::number(std::string_view key) {
-  const rapidjson::Value* v = typed(
-      key, [](const rapidjson::Value& x) { return x.IsNumber(); }, "a number");
+  const rapidjson::Value* v =
+      typed(key, [](const rapidjson::Value& x) { return x.IsNumber(); }, "a number");
   return v ? std::optional<double>(v->GetDouble()) : std::nullopt;
 }
 
@@ -141,8 +135,8 @@ std::optional<std::int64_t> ObjectReader::time(std::string_view key) {
   const rapidjson::Value* v = find(key);
   if (v == nullptr) return std::nullopt;
   if (!v->IsString()) {
-    fail(key,
-         std::string("expected an ISO 8601 time string, got ") + std::string(json_type_name(*v)));
+    fail(key, std::string("expected an ISO 8601 time string, got ") +
+                  std::string(json_type_name(*v)));
     return std::nullopt;
   }
   const std::string_view s = json_string(*v);
@@ -153,13 +147,11 @@ std::optional<std::int64_t> ObjectReader::time(std::string_view key) {
 }
 
 const rapidjson::Value* ObjectReader::object(std::string_view key) {
-  return typed(
-      key, [](const rapidjson::Value& x) { return x.IsObject(); }, "an object");
+  return typed(key, [](const rapidjson::Value& x) { return x.IsObject(); }, "an object");
 }
 
 const rapidjson::Value* ObjectReader::array(std::string_view key) {
-  return typed(
-      key, [](const rapidjson::Value& x) { return x.IsArray(); }, "an array");
+  return typed(key, [](const rapidjson::Value& x) { return x.IsArray(); }, "an array");
 }
 
 ObjectReader ObjectReader::child(const rapidjson::Value& object, std::string_view key) const {

@@ -10,23 +10,13 @@ bool not_yet(std::string& error) {
 }
 }  // namespace
 bool normalize_graph_alert(const rapidjson::Value&, const NormalizeContext&, EventBatch&,
-                           std::string& error) {
-  return not_yet(error);
-}
+                           std::string& error) { return not_yet(error); }
 bool normalize_graph_legacy_alert(const rapidjson::Value&, const NormalizeContext&, EventBatch&,
-                                  std::string& error) {
-  return not_yet(error);
-}
+                                  std::string& error) { return not_yet(error); }
 bool normalize_graph_incident(const rapidjson::Value&, const NormalizeContext&, EventBatch&,
-                              std::string& error) {
-  return not_yet(error);
-}
+                              std::string& error) { return not_yet(error); }
 bool normalize_secure_score(const rapidjson::Value&, const NormalizeContext&, EventBatch&,
-                            std::string& error) {
-  return not_yet(error);
-}
+                            std::string& error) { return not_yet(error); }
 bool normalize_control_profile(const rapidjson::Value&, const NormalizeContext&, EventBatch&,
-                               std::string& error) {
-  return not_yet(error);
-}
+                               std::string& error) { return not_yet(error); }
 }  // namespace secfeed
