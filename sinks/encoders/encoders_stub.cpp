@@ -23,5 +23,5 @@ void encode_cef(const Event&, std::string& out, const CefOptions&, EncodeStats*)
   out += "CEF:0|TODO";
 }
 void encode_json(const Event&, std::string& out) { out += "{}"; }
-void encode_raw(const Event&, std::string& out) { out += "{}"; }
+void encode_raw(const Event& e, std::string& out) { out += e.raw_text; }
 }  // namespace secfeed

@@ -1,0 +1,145 @@
+#include "sinks/sink.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "sinks/dead_letter_output.hpp"
+
+namespace secfeed {
+
+namespace asio = boost::asio;
+using asio::use_awaitable;
+using namespace asio::experimental::awaitable_operators;
+
+Sink::Sink(Executor executor, SinkOptions options, DeadLetterOutput* dead_letters)
+    : executor_(executor),
+      options_(std::move(options)),
+      dead_letters_(dead_letters),
+      queue_(executor, options_.queue_max_events),
+      backoff_(options_.retry_initial, options_.retry_max) {}
+
+Sink::~Sink() = default;
+
+std::size_t Sink::queue_depth() const {
+  return depth_.load(std::memory_order_relaxed);
+}
+
+asio::awaitable<void> Sink::enqueue(SinkMessage message) {
+  stats_.queued.fetch_add(1, std::memory_order_relaxed);
+  depth_.fetch_add(1, std::memory_order_relaxed);
+  co_await queue_.async_send(boost::system::error_code{}, std::move(message), use_awaitable);
+}
+
+asio::awaitable<void> Sink::close() {
+  SinkMessage marker;
+  marker.end_of_stream = true;
+  co_await queue_.async_send(boost::system::error_code{}, std::move(marker), use_awaitable);
+}
+
+asio::awaitable<bool> Sink::receive_batch(std::vector<SinkMessage>& batch) {
+  batch.clear();
+  if (end_seen_) co_return false;
+  std::size_t bytes = 0;
+  bool ended = false;
+  const auto take = [&](SinkMessage&& message) {
+    if (message.end_of_stream) {
+      ended = true;
+      return;
+    }
+    depth_.fetch_sub(1, std::memory_order_relaxed);
+    bytes += message.bytes.size();
+    batch.push_back(std::move(message));
+  };
+  const auto full = [&] {
+    return ended || batch.size() >= options_.batch_max_events || bytes >= options_.batch_max_bytes;
+  };
+  // Everything already queued, without waiting.
+  const auto take_ready = [&] {
+    while (!full() && queue_.try_receive([&](boost::system::error_code ec, SinkMessage m) {
+      if (!ec) take(std::move(m));
+    })) {
+    }
+  };
+
+  auto [ec, first] = co_await queue_.async_receive(asio::as_tuple(use_awaitable));
+  if (ec) co_return false;
+  take(std::move(first));
+  take_ready();
+  if (options_.batch_max_wait.count() > 0 && !full()) {
+    // A fuller batch is worth a short wait for request-per-batch sinks (HTTP).
+    asio::steady_timer deadline(executor_, options_.batch_max_wait);
+    while (!full()) {
+      auto result = co_await (queue_.async_receive(asio::as_tuple(use_awaitable)) ||
+                              deadline.async_wait(asio::as_tuple(use_awaitable)));
+      if (result.index() == 1) break;
+      auto [receive_ec, message] = std::get<0>(std::move(result));
+      if (receive_ec) break;
+      take(std::move(message));
+      take_ready();
+    }
+  }
+  end_seen_ = ended;
+  co_return !batch.empty() || !ended;
+}
+
+void Sink::dead_letter(std::span<SinkMessage> messages, std::string_view reason) {
+  for (SinkMessage& message : messages) {
+    if (dead_letters_ != nullptr) {
+      DeadLetter letter;
+      letter.stage = "deliver";
+      letter.source = message.source;
+      letter.sink = options_.name;
+      letter.tenant_id = message.tenant_id;
+      letter.position = message.id;
+      letter.reason = reason;
+      letter.payload = message.bytes;
+      dead_letters_->write(letter);
+    }
+    stats_.dead_lettered.fetch_add(1, std::memory_order_relaxed);
+    // Handled: nothing is left to retry, so the source may move past it.
+    if (message.ack) message.ack->ack();
+  }
+}
+
+asio::awaitable<void> Sink::deliver_with_retry(std::vector<SinkMessage>& batch) {
+  std::span<SinkMessage> pending(batch);
+  unsigned attempt = 0;
+  while (!pending.empty()) {
+    DeliveryResult result = co_await deliver(pending);
+    const std::size_t delivered = std::min(result.delivered, pending.size());
+    for (SinkMessage& message : pending.first(delivered)) {
+      stats_.delivered.fetch_add(1, std::memory_order_relaxed);
+      stats_.delivered_bytes.fetch_add(message.bytes.size(), std::memory_order_relaxed);
+      if (message.ack) message.ack->ack();
+    }
+    pending = pending.subspan(delivered);
+    const std::size_t rejected = std::min(result.rejected, pending.size());
+    if (rejected > 0) {
+      dead_letter(pending.first(rejected), result.error);
+      pending = pending.subspan(rejected);
+    }
+    if (pending.empty()) break;
+    if (delivered > 0 || rejected > 0) attempt = 0;  // progress: start backoff over
+    ++attempt;
+    stats_.failed_attempts.fetch_add(1, std::memory_order_relaxed);
+    if (options_.retry_limit != 0 && attempt >= options_.retry_limit) {
+      dead_letter(pending, "gave up after " + std::to_string(attempt) + " attempts: " +
+                               (result.error.empty() ? "delivery failed" : result.error));
+      break;
+    }
+    asio::steady_timer wait(executor_, backoff_.next(attempt));
+    co_await wait.async_wait(use_awaitable);
+  }
+}
+
+asio::awaitable<void> Sink::run() {
+  std::vector<SinkMessage> batch;
+  batch.reserve(options_.batch_max_events);
+  while (co_await receive_batch(batch)) {
+    if (!batch.empty()) co_await deliver_with_retry(batch);
+  }
+}
+
+}  // namespace secfeed
