@@ -14,7 +14,7 @@
 //   category         Category, else AlertType
 //   vendor/product   VendorName / ProductName (product defaults to Defender for Cloud)
 //   created_ms       TimeGenerated (ARM: timeGeneratedUtc)
-//   updated_ms       ProcessingEndTime
+//   updated_ms       ProcessingEndTime (ARM: processingEndTimeUtc)
 //   first/last_activity_ms  StartTimeUtc / EndTimeUtc
 //   time_ms          the first present of TimeGenerated, ProcessingEndTime, EndTimeUtc,
 //                    StartTimeUtc
@@ -140,7 +140,8 @@ void read_alert_fields(ObjectReader& alert, Event& event, Arena& arena) {
 
   std::optional<std::int64_t> generated = alert.time("TimeGenerated");
   if (!generated) generated = alert.time("TimeGeneratedUtc");
-  const std::optional<std::int64_t> processed = alert.time("ProcessingEndTime");
+  std::optional<std::int64_t> processed = alert.time("ProcessingEndTime");
+  if (!processed) processed = alert.time("ProcessingEndTimeUtc");
   const std::optional<std::int64_t> start = alert.time("StartTimeUtc");
   const std::optional<std::int64_t> end = alert.time("EndTimeUtc");
   event.created_ms = first_time({generated});

@@ -26,6 +26,7 @@
 //   mailbox            mailbox:  address MailboxPrimaryAddress, upn Upn, display_name
 //   cloud-application  cloud_app: id AppId (string or number), name Name
 //   anything else      other:    type_name Type, name Name|DomainName
+//   no Type            skipped
 // A field of the wrong type rejects the alert: `Entities[3].HostName: expected a
 // string, got a number` (the path of the top-level item, even for a resolved $ref).
 #include <array>
@@ -212,6 +213,7 @@ void map_process(ObjectReader& entity, Entity& process, const EntityIndex& index
 
 void map_entity(ObjectReader& entity, EntityContext& ctx) {
   const std::string_view type = entity.string("Type");
+  if (type.empty()) return;  // a bare {"$ref": null} or a stray object: nothing to name
   if (iequals(type, "host")) {
     map_host(entity, ctx.event.add_entity(EntityType::host));
   } else if (iequals(type, "account")) {
