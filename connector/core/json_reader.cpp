@@ -6,16 +6,38 @@
 #include "connector/core/time.hpp"
 
 namespace secfeed {
+namespace {
+
+// A case-insensitive reader reports a key as the data spells it (`Properties.Status`
+// even when the code asked for "properties.status"), so the path can be found in the
+// record as is. Only runs when an error is recorded.
+std::string_view spelled_as_in_data(const rapidjson::Value& object, std::string_view key,
+                                    KeyMatch match) {
+  if (match == KeyMatch::exact || !object.IsObject()) return key;
+  for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
+    const std::string_view name = json_string(it->name);
+    if (iequals(name, key)) return name;
+  }
+  return key;
+}
+
+}  // namespace
 
 std::string_view json_type_name(const rapidjson::Value& value) {
   switch (value.GetType()) {
-    case rapidjson::kNullType: return "null";
+    case rapidjson::kNullType:
+      return "null";
     case rapidjson::kFalseType:
-    case rapidjson::kTrueType: return "a boolean";
-    case rapidjson::kObjectType: return "an object";
-    case rapidjson::kArrayType: return "an array";
-    case rapidjson::kStringType: return "a string";
-    case rapidjson::kNumberType: return "a number";
+    case rapidjson::kTrueType:
+      return "a boolean";
+    case rapidjson::kObjectType:
+      return "an object";
+    case rapidjson::kArrayType:
+      return "an array";
+    case rapidjson::kStringType:
+      return "a string";
+    case rapidjson::kNumberType:
+      return "a number";
   }
   return "unknown";
 }
@@ -37,7 +59,7 @@ void ObjectReader::append_path(std::string& out) const {
   if (parent_ == nullptr) return;
   parent_->append_path(out);
   if (!out.empty()) out += '.';
-  out += key_;
+  out += spelled_as_in_data(parent_->object_, key_, match_);
   if (index_ >= 0) {
     out += '[';
     out += std::to_string(index_);
@@ -54,7 +76,7 @@ void ObjectReader::fail(std::string_view key, std::string_view message) const {
   if (!error_.empty()) return;
   append_path(error_);
   if (!error_.empty() && !key.empty()) error_ += '.';
-  error_ += key;
+  error_ += spelled_as_in_data(object_, key, match_);
   error_ += ": ";
   error_ += message;
 }
@@ -76,8 +98,8 @@ const rapidjson::Value* ObjectReader::typed(std::string_view key,
 }
 
 std::string_view ObjectReader::string(std::string_view key) {
-  const rapidjson::Value* v =
-      typed(key, [](const rapidjson::Value& x) { return x.IsString(); }, "a string");
+  const rapidjson::Value* v = typed(
+      key, [](const rapidjson::Value& x) { return x.IsString(); }, "a string");
   return v ? json_string(*v) : std::string_view{};
 }
 
@@ -113,8 +135,8 @@ std::optional<std::int64_t> ObjectReader::integer(std::string_view key) {
 }
 
 std::optional<double> ObjectReader::number(std::string_view key) {
-  const rapidjson::Value* v =
-      typed(key, [](const rapidjson::Value& x) { return x.IsNumber(); }, "a number");
+  const rapidjson::Value* v = typed(
+      key, [](const rapidjson::Value& x) { return x.IsNumber(); }, "a number");
   return v ? std::optional<double>(v->GetDouble()) : std::nullopt;
 }
 
@@ -135,8 +157,8 @@ std::optional<std::int64_t> ObjectReader::time(std::string_view key) {
   const rapidjson::Value* v = find(key);
   if (v == nullptr) return std::nullopt;
   if (!v->IsString()) {
-    fail(key, std::string("expected an ISO 8601 time string, got ") +
-                  std::string(json_type_name(*v)));
+    fail(key,
+         std::string("expected an ISO 8601 time string, got ") + std::string(json_type_name(*v)));
     return std::nullopt;
   }
   const std::string_view s = json_string(*v);
@@ -147,11 +169,13 @@ std::optional<std::int64_t> ObjectReader::time(std::string_view key) {
 }
 
 const rapidjson::Value* ObjectReader::object(std::string_view key) {
-  return typed(key, [](const rapidjson::Value& x) { return x.IsObject(); }, "an object");
+  return typed(
+      key, [](const rapidjson::Value& x) { return x.IsObject(); }, "an object");
 }
 
 const rapidjson::Value* ObjectReader::array(std::string_view key) {
-  return typed(key, [](const rapidjson::Value& x) { return x.IsArray(); }, "an array");
+  return typed(
+      key, [](const rapidjson::Value& x) { return x.IsArray(); }, "an array");
 }
 
 ObjectReader ObjectReader::child(const rapidjson::Value& object, std::string_view key) const {
