@@ -15,6 +15,7 @@
 
 #include "sinks/file/file_sink.hpp"
 #include "tests/unit/support/run_process.hpp"
+#include "tests/unit/support/scripted_sink.hpp"
 
 namespace secfeed {
 namespace {
@@ -22,31 +23,7 @@ namespace {
 namespace asio = boost::asio;
 using std::chrono::milliseconds;
 
-// A sink whose deliver() follows a script of results and records what it delivered.
-class ScriptedSink : public Sink {
- public:
-  ScriptedSink(Executor executor, SinkOptions options, DeadLetterOutput* dead_letters)
-      : Sink(executor, std::move(options), dead_letters) {}
-  std::deque<DeliveryResult> script;  // consumed front to back; empty = deliver all
-  std::vector<std::string> delivered;
-  int calls = 0;
-
- protected:
-  asio::awaitable<DeliveryResult> deliver(std::span<SinkMessage> batch) override {
-    ++calls;
-    DeliveryResult result;
-    if (!script.empty()) {
-      result = script.front();
-      script.pop_front();
-    } else {
-      result.delivered = batch.size();
-    }
-    for (std::size_t i = 0; i < std::min(result.delivered, batch.size()); ++i) {
-      delivered.push_back(batch[i].id);
-    }
-    co_return result;
-  }
-};
+using testing::ScriptedSink;
 
 SinkOptions fast_options(std::string name, OutputFormat format = OutputFormat::raw) {
   SinkOptions o;

@@ -161,7 +161,8 @@ void EventHubSource::Impl::on_rebalance(rd_kafka_resp_err_t err,
     // configured end. (auto.offset.reset=error is reserved for real out-of-range.)
     if (rd_kafka_committed(rk, partitions, 30000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
       log_warn(kComponent, options.name + ": cannot read committed offsets; using stored offsets");
-      for (int i = 0; i < partitions->cnt; ++i) partitions->elems[i].offset = RD_KAFKA_OFFSET_STORED;
+      for (int i = 0; i < partitions->cnt; ++i)
+        partitions->elems[i].offset = RD_KAFKA_OFFSET_STORED;
     }
     for (int i = 0; i < partitions->cnt; ++i) {
       if (partitions->elems[i].offset == RD_KAFKA_OFFSET_INVALID) {
@@ -307,8 +308,7 @@ void EventHubSource::Impl::poll_loop() {
   BatchPtr end = std::make_shared<FetchedBatch>();
   end->end = true;
   for (BatchPtr* next : {&pending, &end}) {
-    while (*next && !aborting.load() &&
-           !channel.try_send(boost::system::error_code{}, *next)) {
+    while (*next && !aborting.load() && !channel.try_send(boost::system::error_code{}, *next)) {
       rd_kafka_consumer_poll(rk, 10);  // keep serving the group while we wait
     }
   }
@@ -332,8 +332,8 @@ asio::awaitable<void> EventHubSource::Impl::process(const Fetched& fetched) {
   const auto reject = [&](std::string_view where, std::string_view reason,
                           std::string_view record) {
     stats.rejected.fetch_add(1, std::memory_order_relaxed);
-    position = "partition " + std::to_string(message->partition) + " offset " +
-               std::to_string(offset);
+    position =
+        "partition " + std::to_string(message->partition) + " offset " + std::to_string(offset);
     if (!where.empty()) position.append(" ").append(where);
     DeadLetter letter;
     letter.stage = "normalize";
@@ -387,7 +387,9 @@ asio::awaitable<void> EventHubSource::run() {
   }
 }
 
-void EventHubSource::stop_fetching() { impl_->stopping = true; }
+void EventHubSource::stop_fetching() {
+  impl_->stopping = true;
+}
 
 void EventHubSource::finish() {
   impl_->stopping = true;
