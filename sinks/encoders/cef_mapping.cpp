@@ -540,11 +540,13 @@ bool compile_cef_mapping(std::string_view json, CefMapping& mapping, std::string
     error = "invalid JSON at offset " + std::to_string(document.GetErrorOffset());
     return false;
   }
-  const auto fields = document.IsObject() ? document.FindMember("fields") : document.MemberEnd();
-  if (!document.IsObject() || fields == document.MemberEnd() || !fields->value.IsArray()) {
+  const auto fields_error = [&] {
     error = "expected an object with a \"fields\" array";
     return false;
-  }
+  };
+  if (!document.IsObject()) return fields_error();
+  const auto fields = document.FindMember("fields");
+  if (fields == document.MemberEnd() || !fields->value.IsArray()) return fields_error();
   const rapidjson::Value& rules = fields->value;
   mapping.rules.reserve(rules.Size());
   for (rapidjson::SizeType i = 0; i < rules.Size(); ++i) {
