@@ -16,8 +16,7 @@ constexpr std::size_t kClassIdLimit = 1023;
 constexpr std::size_t kNameLimit = 512;
 
 // Strict parsers reject an empty header field; each falls back to something stable.
-std::string_view first_non_empty(std::string_view a, std::string_view b,
-                                 std::string_view c = {}) {
+std::string_view first_non_empty(std::string_view a, std::string_view b, std::string_view c = {}) {
   if (!a.empty()) return a;
   if (!b.empty()) return b;
   return c;
@@ -49,8 +48,8 @@ void encode_cef(const Event& event, std::string& out, const CefOptions& options,
                       first_non_empty(event.product_version, options.default_device_version, "0"),
                       kVersionLimit, stats);
   const std::string_view kind = to_string(event.kind);
-  append_header_field(out, first_non_empty(event.detector_id, event.category, kind),
-                      kClassIdLimit, stats);
+  append_header_field(out, first_non_empty(event.detector_id, event.category, kind), kClassIdLimit,
+                      stats);
   append_header_field(out, first_non_empty(event.title, kind), kNameLimit, stats);
   out.append(cef_severity(event));
   out.push_back('|');

@@ -10,7 +10,9 @@ namespace {
 
 constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
 
-bool is_control(unsigned char c) { return c < 0x20 || c == 0x7F; }
+bool is_control(unsigned char c) {
+  return c < 0x20 || c == 0x7F;
+}
 
 // What replaces one single-byte character in `context`, or "" when it is written as is.
 std::string_view escape_for(char c, CefContext context) {

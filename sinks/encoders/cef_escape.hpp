@@ -39,8 +39,7 @@ void append_cef_limited(std::string& out, std::span<const std::string_view> part
 
 inline void append_cef_limited(std::string& out, std::string_view text, CefContext context,
                                std::size_t limit, EncodeStats* stats) {
-  append_cef_limited(out, std::span<const std::string_view>(&text, 1), {}, context, limit,
-                     stats);
+  append_cef_limited(out, std::span<const std::string_view>(&text, 1), {}, context, limit, stats);
 }
 
 }  // namespace secfeed

@@ -11,15 +11,21 @@ struct KeyEntry {
 };
 
 using T = CefValueType;
-constexpr CefKeyInfo text(std::size_t limit) { return {T::string, limit, false, false}; }
+constexpr CefKeyInfo text(std::size_t limit) {
+  return {T::string, limit, false, false};
+}
 // Typed values are validated (an address, a number), never cut; the limit only
 // bounds the text of an IP address (45 bytes is the longest IPv6 text form).
 constexpr std::size_t kTypedLimit = 64;
-constexpr CefKeyInfo typed(T type) { return {type, kTypedLimit, false, false}; }
+constexpr CefKeyInfo typed(T type) {
+  return {type, kTypedLimit, false, false};
+}
 constexpr CefKeyInfo labeled(T type, std::size_t limit = kTypedLimit) {
   return {type, limit, true, false};
 }
-constexpr CefKeyInfo custom_string() { return {T::string, 1023, true, true}; }
+constexpr CefKeyInfo custom_string() {
+  return {T::string, 1023, true, true};
+}
 
 constexpr std::array kKeys = {
     KeyEntry{"act", text(63)},

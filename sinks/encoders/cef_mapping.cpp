@@ -95,8 +95,8 @@ constexpr std::array<EntityField, 20> kEntityFields = {{
 }};
 
 constexpr std::array<EntityType, 10> kEntityTypes = {
-    EntityType::host,    EntityType::user,     EntityType::ip,      EntityType::file,
-    EntityType::url,     EntityType::process,  EntityType::resource, EntityType::mailbox,
+    EntityType::host,      EntityType::user,    EntityType::ip,       EntityType::file,
+    EntityType::url,       EntityType::process, EntityType::resource, EntityType::mailbox,
     EntityType::cloud_app, EntityType::other};
 
 bool parse_source(std::string_view text, CefSource& source) {
@@ -167,8 +167,8 @@ bool parse_source(std::string_view text, CefSource& source) {
   return false;
 }
 
-bool read_string_list(const rapidjson::Value& rule, const char* name,
-                      std::vector<std::string>& out, std::string& problem) {
+bool read_string_list(const rapidjson::Value& rule, const char* name, std::vector<std::string>& out,
+                      std::string& problem) {
   const auto it = rule.FindMember(name);
   if (it == rule.MemberEnd()) return true;
   if (!it->value.IsArray()) {
@@ -214,8 +214,9 @@ bool compile_rule(const rapidjson::Value& json, CefFieldRule& rule, std::string&
   const bool has_label = label != json.MemberEnd() && !label->value.IsNull();
   if (has_label) {
     if (!labeled) {
-      problem = "label is only allowed for custom keys (cs*, cn*, cfp*, c6a*, flexString*, "
-                "deviceCustomDate*, flexDate1)";
+      problem =
+          "label is only allowed for custom keys (cs*, cn*, cfp*, c6a*, flexString*, "
+          "deviceCustomDate*, flexDate1)";
       return false;
     }
     if (!label->value.IsString() || label->value.GetStringLength() == 0) {
@@ -311,7 +312,8 @@ bool parse_integer(std::string_view text, std::int64_t& value) {
     magnitude = magnitude * 10 + digit;
   }
   if (magnitude > static_cast<std::uint64_t>(INT64_MAX) + (negative ? 1 : 0)) return false;
-  value = negative ? static_cast<std::int64_t>(0 - magnitude) : static_cast<std::int64_t>(magnitude);
+  value =
+      negative ? static_cast<std::int64_t>(0 - magnitude) : static_cast<std::int64_t>(magnitude);
   return true;
 }
 
@@ -442,8 +444,8 @@ bool accept_real(const CefFieldRule& rule, double number, CefValue& value) {
     case CefValueType::int32:
     case CefValueType::int64:
       // A whole number stored as a double (JSON "12.0") is still a count.
-      if (number != static_cast<double>(static_cast<std::int64_t>(number)) ||
-          number >= 9.2e18 || number <= -9.2e18) {
+      if (number != static_cast<double>(static_cast<std::int64_t>(number)) || number >= 9.2e18 ||
+          number <= -9.2e18) {
         return false;
       }
       return accept_integer(rule, static_cast<std::int64_t>(number), value);
@@ -454,11 +456,14 @@ bool accept_real(const CefFieldRule& rule, double number, CefValue& value) {
 
 bool accept_attribute(const CefFieldRule& rule, const Attribute& attribute, CefValue& value) {
   switch (attribute.type) {
-    case Attribute::Type::string: return accept_text(rule, attribute.text, value);
+    case Attribute::Type::string:
+      return accept_text(rule, attribute.text, value);
     case Attribute::Type::integer:
-      if (rule.type == CefValueType::real) return accept_real(rule, double(attribute.integer), value);
+      if (rule.type == CefValueType::real)
+        return accept_real(rule, double(attribute.integer), value);
       return accept_integer(rule, attribute.integer, value);
-    case Attribute::Type::number: return accept_real(rule, attribute.number, value);
+    case Attribute::Type::number:
+      return accept_real(rule, attribute.number, value);
     case Attribute::Type::boolean:
       if (rule.type != CefValueType::string) return false;
       value.form = CefValue::Form::text;
@@ -473,7 +478,8 @@ bool accept_attribute(const CefFieldRule& rule, const Attribute& attribute, CefV
 bool resolve_source(const CefFieldRule& rule, const CefSource& source, const Event& event,
                     CefValue& value) {
   switch (source.kind) {
-    case CefSource::Kind::text: return accept_text(rule, event.*source.text, value);
+    case CefSource::Kind::text:
+      return accept_text(rule, event.*source.text, value);
     case CefSource::Kind::time: {
       const std::int64_t ms = event.*source.time;
       if (ms == kNoTime) return false;
@@ -487,7 +493,8 @@ bool resolve_source(const CefFieldRule& rule, const CefSource& source, const Eve
       value.list = &list;
       return true;
     }
-    case CefSource::Kind::kind_name: return accept_text(rule, to_string(event.kind), value);
+    case CefSource::Kind::kind_name:
+      return accept_text(rule, to_string(event.kind), value);
     case CefSource::Kind::severity_label:
       return accept_text(rule, to_string(event.severity), value);
     case CefSource::Kind::severity_score:
@@ -577,9 +584,13 @@ bool compile_cef_mapping(std::string_view json, CefMapping& mapping, std::string
   return true;
 }
 
-const CefMapping& cef_mapping() { return embedded_mapping().mapping; }
+const CefMapping& cef_mapping() {
+  return embedded_mapping().mapping;
+}
 
-std::string_view cef_mapping_error() { return embedded_mapping().error; }
+std::string_view cef_mapping_error() {
+  return embedded_mapping().error;
+}
 
 bool resolve_cef_value(const CefFieldRule& rule, const Event& event, CefValue& value) {
   for (const CefSource& source : rule.sources) {

@@ -60,15 +60,13 @@ struct CefFieldRule {
   std::string label_key;  // "<key>Label" when the rule has a label, else empty
   std::string label;
   CefValueType type = CefValueType::string;
-  std::size_t limit = 1023;          // sanitized bytes, string values only
-  bool custom_string_limit = false;  // cs1..cs6: CefOptions::custom_string_limit applies
-  std::uint32_t kinds_mask = ~0u;    // bit (1 << EventKind)
+  std::size_t limit = 1023;                   // sanitized bytes, string values only
+  bool custom_string_limit = false;           // cs1..cs6: CefOptions::custom_string_limit applies
+  std::uint32_t kinds_mask = ~0u;             // bit (1 << EventKind)
   std::vector<std::string> roles, not_roles;  // lower case
   std::vector<CefSource> sources;
 
-  bool applies_to(EventKind kind) const {
-    return (kinds_mask >> static_cast<unsigned>(kind)) & 1u;
-  }
+  bool applies_to(EventKind kind) const { return (kinds_mask >> static_cast<unsigned>(kind)) & 1u; }
 };
 
 struct CefMapping {

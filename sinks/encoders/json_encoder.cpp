@@ -47,7 +47,9 @@ class EventJsonWriter {
     key("label");
     string(to_string(event.severity));
     key("score");
-    writer_.Int(event.severity_score < 0 ? 0 : event.severity_score > 10 ? 10 : event.severity_score);
+    writer_.Int(event.severity_score < 0    ? 0
+                : event.severity_score > 10 ? 10
+                                            : event.severity_score);
     writer_.EndObject();
     optional_string("status", event.status);
     optional_string("category", event.category);
@@ -125,8 +127,12 @@ class EventJsonWriter {
   void write(const Attribute& attribute) {
     key(attribute.key);
     switch (attribute.type) {
-      case Attribute::Type::string: string(attribute.text); return;
-      case Attribute::Type::integer: writer_.Int64(attribute.integer); return;
+      case Attribute::Type::string:
+        string(attribute.text);
+        return;
+      case Attribute::Type::integer:
+        writer_.Int64(attribute.integer);
+        return;
       case Attribute::Type::number:
         // JSON has no NaN/Infinity; rapidjson would write nothing and break the line.
         if (std::isfinite(attribute.number)) {
@@ -135,8 +141,12 @@ class EventJsonWriter {
           writer_.Null();
         }
         return;
-      case Attribute::Type::boolean: writer_.Bool(attribute.boolean); return;
-      case Attribute::Type::json: embedded_json(attribute.text); return;
+      case Attribute::Type::boolean:
+        writer_.Bool(attribute.boolean);
+        return;
+      case Attribute::Type::json:
+        embedded_json(attribute.text);
+        return;
     }
     writer_.Null();
   }
@@ -160,8 +170,8 @@ class EventJsonWriter {
     rapidjson::Reader reader;
     rapidjson::MemoryStream memory(text.data(), text.size());
     rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);
-    constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag |
-                                rapidjson::kParseStopWhenDoneFlag;
+    constexpr unsigned kFlags =
+        rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag;
     if (text.empty() || !reader.Parse<kFlags>(input, scratch_writer) ||
         !trim(text.substr(memory.Tell())).empty()) {
       string(text);
@@ -172,13 +182,20 @@ class EventJsonWriter {
 
   static rapidjson::Type raw_type(char first) {
     switch (first) {
-      case '{': return rapidjson::kObjectType;
-      case '[': return rapidjson::kArrayType;
-      case '"': return rapidjson::kStringType;
-      case 't': return rapidjson::kTrueType;
-      case 'f': return rapidjson::kFalseType;
-      case 'n': return rapidjson::kNullType;
-      default: return rapidjson::kNumberType;
+      case '{':
+        return rapidjson::kObjectType;
+      case '[':
+        return rapidjson::kArrayType;
+      case '"':
+        return rapidjson::kStringType;
+      case 't':
+        return rapidjson::kTrueType;
+      case 'f':
+        return rapidjson::kFalseType;
+      case 'n':
+        return rapidjson::kNullType;
+      default:
+        return rapidjson::kNumberType;
     }
   }
 

@@ -6,19 +6,24 @@
 namespace secfeed {
 namespace {
 
-constexpr std::array<OutputFormat, 5> kAllFormats = {
-    OutputFormat::cef, OutputFormat::json, OutputFormat::raw, OutputFormat::ocsf,
-    OutputFormat::sentinel};
+constexpr std::array<OutputFormat, 5> kAllFormats = {OutputFormat::cef, OutputFormat::json,
+                                                     OutputFormat::raw, OutputFormat::ocsf,
+                                                     OutputFormat::sentinel};
 
 }  // namespace
 
 std::string_view to_string(OutputFormat format) {
   switch (format) {
-    case OutputFormat::cef: return "cef";
-    case OutputFormat::json: return "json";
-    case OutputFormat::raw: return "raw";
-    case OutputFormat::ocsf: return "ocsf";
-    case OutputFormat::sentinel: return "sentinel";
+    case OutputFormat::cef:
+      return "cef";
+    case OutputFormat::json:
+      return "json";
+    case OutputFormat::raw:
+      return "raw";
+    case OutputFormat::ocsf:
+      return "ocsf";
+    case OutputFormat::sentinel:
+      return "sentinel";
   }
   return "unknown";
 }

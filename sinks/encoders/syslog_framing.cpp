@@ -48,7 +48,7 @@ void append_two_digits(std::string& out, unsigned value, char pad) {
 
 void append_rfc3164_timestamp(std::string& out, std::int64_t timestamp_ms) {
   static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   if (timestamp_ms == kNoTime || timestamp_ms < kMinRfc3339Ms || timestamp_ms > kMaxRfc3339Ms) {
     timestamp_ms = 0;
   }
@@ -103,8 +103,7 @@ int syslog_severity_for(const Event& event) {
 }
 
 void append_syslog_message(std::string& out, const SyslogHeaderOptions& options,
-                           int syslog_severity, std::int64_t timestamp_ms,
-                           std::string_view msg) {
+                           int syslog_severity, std::int64_t timestamp_ms, std::string_view msg) {
   const int pri = std::clamp(options.facility, 0, 23) * 8 + std::clamp(syslog_severity, 0, 7);
   out.reserve(out.size() + 128 + msg.size());
   out.push_back('<');
@@ -112,8 +111,7 @@ void append_syslog_message(std::string& out, const SyslogHeaderOptions& options,
   out.push_back('>');
   if (options.protocol == SyslogProtocol::rfc5424) {
     out.append("1 ");
-    if (timestamp_ms == kNoTime || timestamp_ms < kMinRfc3339Ms ||
-        timestamp_ms > kMaxRfc3339Ms) {
+    if (timestamp_ms == kNoTime || timestamp_ms < kMinRfc3339Ms || timestamp_ms > kMaxRfc3339Ms) {
       out.push_back('-');
     } else {
       append_iso8601_ms(out, timestamp_ms);

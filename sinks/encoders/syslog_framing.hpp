@@ -24,10 +24,10 @@ struct SyslogHeaderOptions {
   // local4 (20): CEF should not share plain syslog's facility (see the spec), and
   // local4 is what Microsoft's CEF collector examples use.
   int facility = 20;
-  std::string_view hostname;        // "" -> nil "-"
+  std::string_view hostname;  // "" -> nil "-"
   std::string_view app_name = "secfeed";
-  std::string_view procid;          // "" -> nil (5424) / no "[pid]" (3164)
-  std::string_view msgid;           // "" -> nil (5424 only)
+  std::string_view procid;  // "" -> nil (5424) / no "[pid]" (3164)
+  std::string_view msgid;   // "" -> nil (5424 only)
 };
 
 // Syslog severity (0 emergency .. 7 debug) for an event, from its CEF severity:
@@ -46,8 +46,7 @@ int syslog_severity_for(const Event& event);
 // timestamp outside years 0000..9999 (or kNoTime) is written as nil "-" (5424) or the
 // epoch (3164, which has no nil). MSG is written as is (no BOM).
 void append_syslog_message(std::string& out, const SyslogHeaderOptions& options,
-                           int syslog_severity, std::int64_t timestamp_ms,
-                           std::string_view msg);
+                           int syslog_severity, std::int64_t timestamp_ms, std::string_view msg);
 
 // RFC 6587 octet counting: "<len> <message>".
 void append_octet_counted(std::string& out, std::string_view message);

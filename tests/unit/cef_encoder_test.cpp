@@ -16,8 +16,7 @@ using test::kT0;
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 constexpr std::string_view kMarker = "\xE2\x80\xA6";
 
-std::string cef(const Event& event, const CefOptions& options = {},
-                EncodeStats* stats = nullptr) {
+std::string cef(const Event& event, const CefOptions& options = {}, EncodeStats* stats = nullptr) {
   std::string out;
   encode_cef(event, out, options, stats);
   return out;
@@ -134,8 +133,9 @@ TEST(CefEncoder, DeviceVersionAndClassIdPreferEventFields) {
   Event e = minimal_alert();
   e.product_version = "2.1";
   e.category = "Execution";
-  EXPECT_EQ(cef(e), "CEF:0|Microsoft|Product|2.1|Execution|Title|8|deviceExternalId=id-1 "
-                    "cat=Execution");
+  EXPECT_EQ(cef(e),
+            "CEF:0|Microsoft|Product|2.1|Execution|Title|8|deviceExternalId=id-1 "
+            "cat=Execution");
   e.detector_id = "det-7";
   EXPECT_EQ(cef(e).substr(0, 42), "CEF:0|Microsoft|Product|2.1|det-7|Title|8|");
 }
@@ -167,8 +167,9 @@ TEST(CefEncoder, HostileValuesAreEscapedSanitizedAndNeverRaw) {
   const std::string R(kReplacement);
   EXPECT_EQ(extension_of(cef(e)),
             "rt=1714558830456 deviceExternalId=id-1 "
-            "msg=pipe| back\\\\slash eq\\=ual cr\\rlf\\nnul tab esc  del  bad" + R + R +
-                "( trunc" + R + R + " ok\xc3\xa9 end "
+            "msg=pipe| back\\\\slash eq\\=ual cr\\rlf\\nnul tab esc  del  bad" +
+                R + R + "( trunc" + R + R +
+                " ok\xc3\xa9 end "
                 "suser=\\=start filePath=C:\\\\dir\\\\ cs1=t cs1Label=TenantId "
                 "cs3=A\\=B,C\\\\D cs3Label=MitreTactics");
   const std::string line = cef(e);
@@ -186,9 +187,9 @@ TEST(CefEncoder, MegabyteFieldsAreTruncatedVisiblyAndCounted) {
   EncodeStats stats;
   const std::string line = cef(e, {}, &stats);
   EXPECT_EQ(stats.truncated_fields, 2u);
-  EXPECT_EQ(line, "CEF:0|Microsoft|Product|1.0|alert|" + std::string(509, 'x') +
-                      std::string(kMarker) + "|8|deviceExternalId=id-1 msg=" +
-                      std::string(1020, 'x') + std::string(kMarker));
+  EXPECT_EQ(line,
+            "CEF:0|Microsoft|Product|1.0|alert|" + std::string(509, 'x') + std::string(kMarker) +
+                "|8|deviceExternalId=id-1 msg=" + std::string(1020, 'x') + std::string(kMarker));
 }
 
 TEST(CefEncoder, KeyLimitsCutAtCharacterBoundaries) {
@@ -212,9 +213,9 @@ TEST(CefEncoder, CustomStringLimitComesFromOptions) {
   const std::string long_url(2000, 'u');
   e.url = long_url;
   EncodeStats stats;
-  EXPECT_EQ(extension_of(cef(e, {}, &stats)), "deviceExternalId=id-1 cs6=" +
-                                                   std::string(1020, 'u') +
-                                                   std::string(kMarker) + " cs6Label=PortalUrl");
+  EXPECT_EQ(extension_of(cef(e, {}, &stats)),
+            "deviceExternalId=id-1 cs6=" + std::string(1020, 'u') + std::string(kMarker) +
+                " cs6Label=PortalUrl");
   CefOptions wide;
   wide.custom_string_limit = 4000;
   EXPECT_EQ(extension_of(cef(e, wide, &stats)),
@@ -226,8 +227,8 @@ TEST(CefEncoder, DeviceExternalIdIsCutAt255AndExternalIdIsNeverUsed) {
   Event e = minimal_alert();
   const std::string id(300, '7');
   e.id = id;
-  EXPECT_EQ(extension_of(cef(e)), "deviceExternalId=" + std::string(252, '7') +
-                                      std::string(kMarker));
+  EXPECT_EQ(extension_of(cef(e)),
+            "deviceExternalId=" + std::string(252, '7') + std::string(kMarker));
   for (const Event& sample : test::sample_events_of_every_kind()) {
     const std::string line = cef(sample);
     EXPECT_EQ(line.find(" externalId="), std::string::npos) << line;
@@ -237,7 +238,7 @@ TEST(CefEncoder, DeviceExternalIdIsCutAt255AndExternalIdIsNeverUsed) {
 
 TEST(CefEncoder, AddressesAreValidatedAndIpv6GoesToC6a) {
   Event e = minimal_alert();
-  e.add_entity(EntityType::ip).address = "999.1.1.1";   // not an address: skipped
+  e.add_entity(EntityType::ip).address = "999.1.1.1";    // not an address: skipped
   e.add_entity(EntityType::ip).address = "2001:db8::1";  // IPv6: c6a2, not src
   e.add_entity(EntityType::ip).address = "192.0.2.10";
   Entity& victim = e.add_entity(EntityType::ip);

@@ -11,8 +11,8 @@ namespace {
 
 using namespace std::string_literals;
 
-std::string escaped(std::string_view text, CefContext context,
-                    std::size_t limit = 1 << 30, EncodeStats* stats = nullptr) {
+std::string escaped(std::string_view text, CefContext context, std::size_t limit = 1 << 30,
+                    EncodeStats* stats = nullptr) {
   std::string out;
   append_cef_limited(out, text, context, limit, stats);
   return out;
@@ -39,8 +39,14 @@ TEST(CefEscape, ControlCharactersBecomeSpacesInEveryContext) {
 
 TEST(CefEscape, InvalidUtf8BecomesReplacementCharacter) {
   // A lone continuation byte, a truncated 3-byte sequence, an overlong '/', a surrogate.
-  EXPECT_EQ(escaped("a\x80" "b\xe2\x82" "c\xc0\xaf" "d\xed\xa0\x80", CefContext::extension),
-            "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD" "c\xEF\xBF\xBD\xEF\xBF\xBD"
+  EXPECT_EQ(escaped("a\x80"
+                    "b\xe2\x82"
+                    "c\xc0\xaf"
+                    "d\xed\xa0\x80",
+                    CefContext::extension),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD\xEF\xBF\xBD"
+            "c\xEF\xBF\xBD\xEF\xBF\xBD"
             "d\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(escaped("ok \xc3\xa9\xf0\x9f\x98\x80", CefContext::extension),
             "ok \xc3\xa9\xf0\x9f\x98\x80");

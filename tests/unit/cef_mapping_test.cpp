@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 namespace secfeed {
@@ -107,6 +109,38 @@ TEST(CefMapping, FirstUsableAlternativeWins) {
   EXPECT_EQ(value.text, "second@upn");
   e.entities.clear();
   EXPECT_FALSE(resolve_cef_value(mapping.rules[1], e, value));
+}
+
+}  // namespace
+}  // namespace secfeed
+
+namespace secfeed {
+namespace {
+
+// schemas/cef-mapping.md is the human-readable copy of the table: every rule must have
+// its row there (key, label and kinds), so the two cannot drift apart silently.
+TEST(CefMapping, DocumentationListsEveryRule) {
+  std::ifstream file(std::string(SECFEED_SOURCE_DIR) + "/schemas/cef-mapping.md");
+  ASSERT_TRUE(file) << "schemas/cef-mapping.md";
+  const std::string doc((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(cef_mapping_error(), "");
+  for (const CefFieldRule& rule : cef_mapping().rules) {
+    std::string kinds;
+    for (int k = 0; k < kEventKindCount; ++k) {
+      if (!rule.applies_to(static_cast<EventKind>(k))) continue;
+      if (!kinds.empty()) kinds += ", ";
+      kinds += to_string(static_cast<EventKind>(k));
+    }
+    if (rule.kinds_mask == ~0u) kinds = "all";
+    const std::string row_start = "| `" + rule.key + "` | " + rule.label + " | ";
+    bool found = false;
+    for (std::size_t at = doc.find(row_start); at != std::string::npos && !found;
+         at = doc.find(row_start, at + 1)) {
+      const std::string row = doc.substr(at, doc.find('\n', at) - at);
+      found = row.find("| " + kinds + " |") != std::string::npos;
+    }
+    EXPECT_TRUE(found) << "no row for " << rule.key << " (" << kinds << ")";
+  }
 }
 
 }  // namespace

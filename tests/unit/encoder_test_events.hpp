@@ -121,9 +121,10 @@ inline Event sample_control_score() {
   Event e;
   e.kind = EventKind::control_score;
   e.tenant_id = "b3c1b5a0-0000-4000-8000-000000000001";
-  e.id = "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/providers/"
-         "Microsoft.Security/secureScores/ascScore/secureScoreControls/"
-         "5e4f6d66-4d2a-4b8b-9c5e-2d2f3c3f4e5a";
+  e.id =
+      "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/providers/"
+      "Microsoft.Security/secureScores/ascScore/secureScoreControls/"
+      "5e4f6d66-4d2a-4b8b-9c5e-2d2f3c3f4e5a";
   e.product = "Microsoft Defender for Cloud";
   e.title = "Enable MFA";
   e.category = "Identity";
@@ -143,9 +144,10 @@ inline Event sample_recommendation() {
   e.kind = EventKind::recommendation;
   e.payload_kind = "mdc_assessment";
   e.tenant_id = "b3c1b5a0-0000-4000-8000-000000000001";
-  e.id = "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg1/providers/"
-         "Microsoft.Compute/virtualMachines/vm1/providers/Microsoft.Security/assessments/"
-         "1195afff-c881-495e-9bc5-1486211ae03f";
+  e.id =
+      "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg1/providers/"
+      "Microsoft.Compute/virtualMachines/vm1/providers/Microsoft.Security/assessments/"
+      "1195afff-c881-495e-9bc5-1486211ae03f";
   e.product = "Microsoft Defender for Cloud";
   e.title = "Machines should have vulnerability findings resolved";
   e.status = "Unhealthy";
@@ -153,8 +155,9 @@ inline Event sample_recommendation() {
   e.severity_score = 8;
   e.time_ms = kT0;
   e.subscription_id = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
-  e.resource_id = "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg1/"
-                  "providers/Microsoft.Compute/virtualMachines/vm1";
+  e.resource_id =
+      "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg1/"
+      "providers/Microsoft.Compute/virtualMachines/vm1";
   e.remediation = "Apply the updates.";
   Entity& resource = e.add_entity(EntityType::resource);
   resource.id = e.resource_id;
@@ -168,9 +171,10 @@ inline Event sample_compliance() {
   Event e;
   e.kind = EventKind::compliance;
   e.tenant_id = "b3c1b5a0-0000-4000-8000-000000000001";
-  e.id = "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/providers/Microsoft.Security/"
-         "regulatoryComplianceStandards/CIS-1.3.0/regulatoryComplianceControls/1.1/"
-         "regulatoryComplianceAssessments/a1b2";
+  e.id =
+      "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/providers/Microsoft.Security/"
+      "regulatoryComplianceStandards/CIS-1.3.0/regulatoryComplianceControls/1.1/"
+      "regulatoryComplianceAssessments/a1b2";
   e.product = "Microsoft Defender for Cloud";
   e.title = "Ensure MFA is enabled for all privileged users";
   e.status = "Failed";
@@ -219,16 +223,16 @@ inline Event sample_score_change() {
 
 // Every kind once: the JSON schema and jc tests run over all of them.
 inline std::vector<Event> sample_events_of_every_kind() {
-  return {sample_alert(),          sample_incident(),    sample_secure_score(),
-          sample_control_score(),  sample_recommendation(), sample_finding(),
-          sample_compliance(),     sample_control_profile(), sample_score_change()};
+  return {sample_alert(),         sample_incident(),        sample_secure_score(),
+          sample_control_score(), sample_recommendation(),  sample_finding(),
+          sample_compliance(),    sample_control_profile(), sample_score_change()};
 }
 
 // Hostile strings: every character CEF, JSON and syslog treat specially.
 inline const std::string& hostile_text() {
-  static const std::string text =
-      "pipe| back\\slash eq=ual cr\rlf\nnul"s + '\0' + "tab\tesc\x1b del\x7f bad\xff\xc3("s +
-      " trunc\xe2\x82" + " ok\xc3\xa9 end";
+  static const std::string text = "pipe| back\\slash eq=ual cr\rlf\nnul"s + '\0' +
+                                  "tab\tesc\x1b del\x7f bad\xff\xc3("s + " trunc\xe2\x82" +
+                                  " ok\xc3\xa9 end";
   return text;
 }
 

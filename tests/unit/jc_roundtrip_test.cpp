@@ -32,15 +32,16 @@
 namespace secfeed {
 namespace {
 
-bool jc_available() { return std::system("command -v jc >/dev/null 2>&1") == 0; }
+bool jc_available() {
+  return std::system("command -v jc >/dev/null 2>&1") == 0;
+}
 
 // Runs `jc <args>` on `input` (through a temp file) and returns its stdout.
 std::optional<std::string> run_jc(const std::string& args, const std::string& input) {
   std::string path = testing::TempDir() + "secfeed_jc_XXXXXX";
   const int fd = mkstemp(path.data());
   if (fd < 0) return std::nullopt;
-  const bool written = write(fd, input.data(), input.size()) ==
-                       static_cast<ssize_t>(input.size());
+  const bool written = write(fd, input.data(), input.size()) == static_cast<ssize_t>(input.size());
   close(fd);
   std::optional<std::string> output;
   if (written) {
@@ -110,7 +111,7 @@ Event hostile_event_with_plain_header() {
   e.severity_score = 10;
   e.time_ms = test::kT0;
   e.description = test::hostile_text();
-  e.status = megabyte;  // act: cut at 63
+  e.status = megabyte;               // act: cut at 63
   e.detector_id = "plain-detector";  // else the hostile category becomes the class id
   e.category = "a=b c=d e\\=f";
   e.classification = "ends with backslash\\";
@@ -194,8 +195,7 @@ TEST(JcRoundTrip, CefExtensionsParseBackToTheVisitorValues) {
       while (!expected.empty() && std::isspace(static_cast<unsigned char>(expected.front()))) {
         expected.erase(0, 1);
       }
-      EXPECT_EQ(std::string(it->value.GetString(), it->value.GetStringLength()), expected)
-          << name;
+      EXPECT_EQ(std::string(it->value.GetString(), it->value.GetStringLength()), expected) << name;
     }
     if (event.time_ms != kNoTime) {
       ASSERT_TRUE(p.HasMember("rt_epoch"));
@@ -211,7 +211,8 @@ TEST(JcRoundTrip, HostileValuesReallyAreHostile) {
   EncodeStats stats;
   encode_cef(hostile_event_with_plain_header(), line, {}, &stats);
   EXPECT_EQ(stats.truncated_fields, 1u);
-  for (std::string_view needle : {"\\=", "\\\\", "\\n", "\\r", "\xEF\xBF\xBD", "c6a2=2001:db8::7"}) {
+  for (std::string_view needle :
+       {"\\=", "\\\\", "\\n", "\\r", "\xEF\xBF\xBD", "c6a2=2001:db8::7"}) {
     EXPECT_NE(line.find(needle), std::string::npos) << needle;
   }
 }

@@ -58,7 +58,9 @@ Event hostile_event() {
   e.add_json("broken_json", "{\"a\":");
   e.add_json("trailing_garbage", "[1] x");
   e.add_json("bad_utf8_json", "\"\xff\"");
-  e.add_json("nul_inside", "1\0" "2"sv);  // static storage: events hold views
+  e.add_json("nul_inside",
+             "1\0"
+             "2"sv);  // static storage: events hold views
   e.add_number("nan", std::numeric_limits<double>::quiet_NaN());
   e.add_number("inf", std::numeric_limits<double>::infinity());
   e.add_boolean("flag", false);
@@ -102,8 +104,9 @@ TEST(JsonEncoder, SchemaRejectsWhatTheEncoderMustNotWrite) {
 }
 
 TEST(JsonEncoder, MinimalEventHasOnlyRequiredFields) {
-  EXPECT_EQ(json(Event{}),
-            R"({"schema_version":1,"kind":"alert","id":"","severity":{"label":"unknown","score":0}})");
+  EXPECT_EQ(
+      json(Event{}),
+      R"({"schema_version":1,"kind":"alert","id":"","severity":{"label":"unknown","score":0}})");
 }
 
 TEST(JsonEncoder, IncidentLineExact) {
@@ -141,9 +144,10 @@ TEST(JsonEncoder, AttributesAreTypedAndJsonIsEmbedded) {
   e.add_boolean("b", true);
   e.add_json("j", " { \"k\" : [1, 2.5, null, \"v\"] } ");
   e.add_string("s", "duplicate: dropped");
-  EXPECT_EQ(json(e),
-            R"({"schema_version":1,"kind":"alert","id":"","severity":{"label":"unknown","score":0},)"
-            R"("attributes":{"s":"text","i":-42,"n":0.5,"b":true,"j":{"k":[1,2.5,null,"v"]}}})");
+  EXPECT_EQ(
+      json(e),
+      R"({"schema_version":1,"kind":"alert","id":"","severity":{"label":"unknown","score":0},)"
+      R"("attributes":{"s":"text","i":-42,"n":0.5,"b":true,"j":{"k":[1,2.5,null,"v"]}}})");
 }
 
 TEST(JsonEncoder, HostileStringsStillMakeValidJson) {
@@ -153,9 +157,9 @@ TEST(JsonEncoder, HostileStringsStillMakeValidJson) {
   rapidjson::Document document;
   document.Parse<rapidjson::kParseValidateEncodingFlag>(line.data(), line.size());
   ASSERT_FALSE(document.HasParseError()) << line;
-  const std::string expected_text =
-      "pipe| back\\slash eq=ual cr\rlf\nnul"s + '\0' +
-      "tab\tesc\x1b del\x7f bad\xEF\xBF\xBD\xEF\xBF\xBD( trunc\xEF\xBF\xBD\xEF\xBF\xBD ok\xc3\xa9 end";
+  const std::string expected_text = "pipe| back\\slash eq=ual cr\rlf\nnul"s + '\0' +
+                                    "tab\tesc\x1b del\x7f bad\xEF\xBF\xBD\xEF\xBF\xBD( "
+                                    "trunc\xEF\xBF\xBD\xEF\xBF\xBD ok\xc3\xa9 end";
   EXPECT_EQ(std::string(document["id"].GetString(), document["id"].GetStringLength()),
             expected_text);
   EXPECT_STREQ(document["tenant"]["name"].GetString(), "\xEF\xBF\xBD");

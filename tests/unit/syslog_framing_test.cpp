@@ -48,10 +48,10 @@ TEST(Syslog5424, FieldsAreSanitizedAndCutToTheirLimits) {
   options.app_name = app;
   options.procid = procid;
   options.msgid = msgid;
-  EXPECT_EQ(message(options, 0, kT0, "m"),
-            "<160>1 2024-05-01T10:20:30.456Z " + std::string(255, 'h') + " " +
-                std::string(48, 'a') + " " + std::string(128, 'p') + " " +
-                std::string(32, 'm') + " - m");
+  EXPECT_EQ(message(options, 0, kT0, "m"), "<160>1 2024-05-01T10:20:30.456Z " +
+                                               std::string(255, 'h') + " " + std::string(48, 'a') +
+                                               " " + std::string(128, 'p') + " " +
+                                               std::string(32, 'm') + " - m");
   options = options_5424();
   options.hostname = "bad host\xff\n";
   options.app_name = "app\x01";
@@ -100,7 +100,9 @@ TEST(SyslogFraming, OctetCountingCountsBytes) {
   append_octet_counted(out, "hello");
   append_octet_counted(out, "\xc3\xa9");
   append_octet_counted(out, "");
-  EXPECT_EQ(out, "5 hello2 \xc3\xa9" "0 ");
+  EXPECT_EQ(out,
+            "5 hello2 \xc3\xa9"
+            "0 ");
 }
 
 TEST(SyslogFraming, OctetCountingInPlace) {
