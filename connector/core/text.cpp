@@ -33,6 +33,10 @@ std::size_t valid_sequence_length(std::string_view text, std::size_t i) {
 
 }  // namespace
 
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+  return i < text.size() ? valid_sequence_length(text, i) : 0;
+}
+
 std::size_t utf8_truncation_point(std::string_view text, std::size_t limit) {
   if (text.size() <= limit) return text.size();
   std::size_t n = limit;

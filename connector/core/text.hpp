@@ -28,6 +28,11 @@ constexpr bool iends_with(std::string_view text, std::string_view suffix) {
 // Largest n <= limit such that text[0, n) does not end inside a UTF-8 sequence.
 std::size_t utf8_truncation_point(std::string_view text, std::size_t limit);
 
+// Length of the valid UTF-8 sequence starting at text[i] (1..4), or 0 when the byte
+// there does not start one (invalid, overlong, surrogate, > U+10FFFF, cut short).
+// Encoders walk text with it to sanitize and escape in one pass.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
+
 // Validates UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
