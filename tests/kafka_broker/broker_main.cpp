@@ -53,14 +53,16 @@ int main(int argc, char** argv) {
   app.add_option("--brokers", options.brokers, "Number of brokers (ids 1..N)")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
-  app.add_option("--topic", options.topics, "Pre-create NAME:PARTITIONS[:REPLICATION]");
+  app.add_option("--topic", options.topics, "Pre-create NAME:PARTITIONS[:REPLICATION]")
+      ->allow_extra_args(false);  // One value per occurrence; repeat the option.
   app.add_option("--control-port", options.control_port,
                  "Also take commands on 127.0.0.1:PORT (0 = any free port)")
       ->check(CLI::Range(0, 65535));
   app.add_flag("--no-stdin", options.no_stdin,
                "Do not read commands from stdin (stop with SIGTERM or `quit` on the port)");
   app.add_option("-X,--set", options.settings,
-                 "key=value for the owning librdkafka handle, e.g. debug=mock");
+                 "key=value for the owning librdkafka handle, e.g. debug=mock")
+      ->allow_extra_args(false);
   CLI11_PARSE(app, argc, argv);
 
   std::vector<secfeed::testkafka::Setting> settings;

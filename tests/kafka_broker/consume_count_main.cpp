@@ -54,6 +54,10 @@ std::vector<Setting> base_settings(const ConsumeOptions& options) {
     // Without a group there is nothing to reset to silently: falling behind the
     // retention surfaces as _AUTO_OFFSET_RESET.
     settings.push_back({"auto.offset.reset", "error"});
+    // librdkafka 2.0.2 refuses assign() without a group.id (_UNKNOWN_GROUP); with
+    // assign() the group is never joined and nothing is committed.
+    settings.push_back({"group.id", "secfeed-kafka-consume-count"});
+    settings.push_back({"enable.auto.commit", "false"});
   } else {
     // A new group has no offsets: start at the beginning. The mock waits
     // session.timeout.ms - 1 s before the first rebalance, so keep it short.
@@ -184,7 +188,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 86400000));
   app.add_flag("--eof", options.until_eof, "Stop once every partition is at its end");
   app.add_option("--out", options.out_path, "Write each payload to FILE, one per line");
-  app.add_option("-X,--set", options.settings, "librdkafka key=value (later ones win)");
+  app.add_option("-X,--set", options.settings, "librdkafka key=value (later ones win)")
+      ->allow_extra_args(false);  // One value per occurrence; repeat the option.
   CLI11_PARSE(app, argc, argv);
 
   std::vector<Setting> settings = base_settings(options);

@@ -1,6 +1,7 @@
 #include "tests/kafka_broker/mock_cluster.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <optional>
 
 #include "tests/kafka_broker/kafka_names.hpp"
@@ -17,6 +18,7 @@ constexpr int64_t kMaxRttMs = 600000;
 constexpr std::string_view kHelp =
     "ok commands: ping | bootstrap | create-topic NAME PARTITIONS [REPLICATION] | "
     "broker-down ID | broker-up ID | rtt ID MS | push-errors APIKEY ERROR COUNT | "
+    "broker-push-errors ID APIKEY ERROR COUNT [RTT_MS] | error-stack ID APIKEY | "
     "clear-errors APIKEY | topic-error TOPIC ERROR | partition-leader TOPIC PARTITION BROKER | "
     "coordinator group|transaction KEY BROKER | quit";
 
@@ -53,6 +55,17 @@ std::string range_error(std::string_view what, std::string_view text, int64_t lo
                      std::to_string(low) + ".." + std::to_string(high) + ")");
 }
 
+// The owning handle has no bootstrap.servers (it only hosts the cluster); drop the
+// warning about that and print everything else as librdkafka's default logger does.
+void log_without_bootstrap_warning(const rd_kafka_t* handle, int level, const char* facility,
+                                   const char* message) {
+  if (std::string_view(facility) == "CONFWARN" &&
+      std::string_view(message).find("bootstrap.servers") != std::string_view::npos) {
+    return;
+  }
+  std::fprintf(stderr, "%%%d|%s|%s| %s\n", level, facility, rd_kafka_name(handle), message);
+}
+
 }  // namespace
 
 std::unique_ptr<MockCluster> MockCluster::create(int broker_count,
@@ -64,6 +77,7 @@ std::unique_ptr<MockCluster> MockCluster::create(int broker_count,
   }
   ConfPtr conf = make_conf(settings, error);
   if (!conf) return nullptr;
+  rd_kafka_conf_set_log_cb(conf.get(), log_without_bootstrap_warning);
   KafkaPtr handle = make_client(RD_KAFKA_PRODUCER, std::move(conf), error);
   if (!handle) return nullptr;
   rd_kafka_mock_cluster_t* cluster = rd_kafka_mock_cluster_new(handle.get(), broker_count);
@@ -100,6 +114,8 @@ CommandReply MockCluster::execute(std::string_view line) {
   if (command == "broker-up") return {set_broker_down(args, false)};
   if (command == "rtt") return {set_rtt(args)};
   if (command == "push-errors") return {push_errors(args)};
+  if (command == "broker-push-errors") return {push_broker_errors(args)};
+  if (command == "error-stack") return {error_stack_count(args)};
   if (command == "clear-errors") return {clear_errors(args)};
   if (command == "topic-error") return {set_topic_error(args)};
   if (command == "partition-leader") return {set_partition_leader(args)};
@@ -165,6 +181,49 @@ std::string MockCluster::push_errors(const Args& args) {
   rd_kafka_mock_push_request_errors_array(cluster_, *api_key, errors.size(), errors.data());
   return "ok pushed " + std::to_string(*count) + " " + rd_kafka_err2name(*err) + " for " +
          api_key_name(*api_key);
+}
+
+std::string MockCluster::push_broker_errors(const Args& args) {
+  if (args.size() != 4 && args.size() != 5) {
+    return error_reply("usage: broker-push-errors ID APIKEY ERROR COUNT [RTT_MS]");
+  }
+  const std::optional<int64_t> id = parse_in_range(args[0], 1, broker_count_);
+  if (!id) return range_error("broker id", args[0], 1, broker_count_);
+  const std::optional<int16_t> api_key = api_key_by_name(args[1]);
+  if (!api_key) return error_reply("unknown api key '" + std::string(args[1]) + "'");
+  const std::optional<rd_kafka_resp_err_t> err = error_by_name(args[2]);
+  if (!err) return error_reply("unknown error name '" + std::string(args[2]) + "'");
+  const std::optional<int64_t> count = parse_in_range(args[3], 1, kMaxPushedErrors);
+  if (!count) return range_error("count", args[3], 1, kMaxPushedErrors);
+  int64_t rtt_ms = 0;
+  if (args.size() == 5) {
+    const std::optional<int64_t> parsed = parse_in_range(args[4], 0, kMaxRttMs);
+    if (!parsed) return range_error("rtt", args[4], 0, kMaxRttMs);
+    rtt_ms = *parsed;
+  }
+  // The C API takes (error, rtt) pairs as varargs; one call per error keeps the count
+  // a runtime value.
+  for (int64_t i = 0; i < *count; ++i) {
+    const rd_kafka_resp_err_t pushed = rd_kafka_mock_broker_push_request_error_rtts(
+        cluster_, static_cast<int32_t>(*id), *api_key, 1, *err, static_cast<int>(rtt_ms));
+    if (pushed != RD_KAFKA_RESP_ERR_NO_ERROR) return kafka_error_reply(pushed);
+  }
+  return "ok pushed " + std::to_string(*count) + " " + rd_kafka_err2name(*err) + " for " +
+         api_key_name(*api_key) + " on broker " + std::to_string(*id);
+}
+
+std::string MockCluster::error_stack_count(const Args& args) {
+  if (args.size() != 2) return error_reply("usage: error-stack ID APIKEY");
+  const std::optional<int64_t> id = parse_in_range(args[0], 1, broker_count_);
+  if (!id) return range_error("broker id", args[0], 1, broker_count_);
+  const std::optional<int16_t> api_key = api_key_by_name(args[1]);
+  if (!api_key) return error_reply("unknown api key '" + std::string(args[1]) + "'");
+  std::size_t remaining = 0;
+  const rd_kafka_resp_err_t err = rd_kafka_mock_broker_error_stack_cnt(
+      cluster_, static_cast<int32_t>(*id), *api_key, &remaining);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return kafka_error_reply(err);
+  // Only the per-broker stack (broker-push-errors); the mock cannot count push-errors'.
+  return "ok " + std::to_string(remaining);
 }
 
 std::string MockCluster::clear_errors(const Args& args) {

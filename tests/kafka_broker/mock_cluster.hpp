@@ -50,6 +50,8 @@ class MockCluster {
   std::string set_broker_down(const Args& args, bool down);
   std::string set_rtt(const Args& args);
   std::string push_errors(const Args& args);
+  std::string push_broker_errors(const Args& args);
+  std::string error_stack_count(const Args& args);
   std::string clear_errors(const Args& args);
   std::string set_topic_error(const Args& args);
   std::string set_partition_leader(const Args& args);

@@ -71,6 +71,19 @@ TEST_F(MockClusterTest, PushErrorsMapsApiKeysAndErrorNames) {
   EXPECT_EQ(run("clear-errors Fetch"), "ok cleared Fetch");
 }
 
+TEST_F(MockClusterTest, PerBrokerErrorsAreCounted) {
+  EXPECT_EQ(run("error-stack 2 Fetch"), "ok 0");
+  EXPECT_EQ(run("broker-push-errors 2 Fetch NOT_LEADER_OR_FOLLOWER 3"),
+            "ok pushed 3 NOT_LEADER_FOR_PARTITION for Fetch on broker 2");
+  EXPECT_EQ(run("broker-push-errors 2 Fetch _TRANSPORT 1 100"),
+            "ok pushed 1 _TRANSPORT for Fetch on broker 2");
+  EXPECT_EQ(run("error-stack 2 Fetch"), "ok 4");
+  EXPECT_EQ(run("error-stack 1 Fetch"), "ok 0");
+  EXPECT_EQ(run("broker-push-errors 0 Fetch _TRANSPORT 1"),
+            "error invalid broker id '0' (expected 1..3)");
+  EXPECT_EQ(run("error-stack 2"), "error usage: error-stack ID APIKEY");
+}
+
 TEST_F(MockClusterTest, PartitionLeaderAndCoordinator) {
   ASSERT_EQ(run("create-topic alerts 4"), "ok topic alerts partitions=4 replication=3");
   EXPECT_EQ(run("partition-leader alerts 1 3"), "ok topic alerts partition 1 leader=3");

@@ -104,12 +104,11 @@ bool produce_one(rd_kafka_t* client, const ProduceOptions& options, int32_t part
   const std::size_t key_size = key ? key->size() : 0;
   while (true) {
     HeadersPtr headers(header_template ? rd_kafka_headers_copy(header_template) : nullptr);
-    const rd_kafka_resp_err_t err =
-        rd_kafka_producev(client, RD_KAFKA_V_TOPIC(options.topic.c_str()),
-                          RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                          RD_KAFKA_V_VALUE(const_cast<char*>(payload.data()), payload.size()),
-                          RD_KAFKA_V_KEY(key_data, key_size),
-                          RD_KAFKA_V_HEADERS(headers.get()), RD_KAFKA_V_END);
+    const rd_kafka_resp_err_t err = rd_kafka_producev(
+        client, RD_KAFKA_V_TOPIC(options.topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_VALUE(const_cast<char*>(payload.data()), payload.size()),
+        RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_HEADERS(headers.get()), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       headers.release();  // Owned by the message now.
       return true;
@@ -140,9 +139,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1e9));
   app.add_option("--key-from-field", options.key_field,
                  "Key each message by this top-level JSON field");
-  app.add_option("--header,--headers", options.headers, "Header k=v on every message");
+  app.add_option("--header,--headers", options.headers, "Header k=v on every message")
+      ->allow_extra_args(false);  // One value per occurrence; repeat the option.
   app.add_flag("--whole-file", options.whole_file, "Each input file is one message");
-  app.add_option("-X,--set", options.settings, "librdkafka key=value (later ones win)");
+  app.add_option("-X,--set", options.settings, "librdkafka key=value (later ones win)")
+      ->allow_extra_args(false);  // One value per occurrence; repeat the option.
   app.add_option("inputs", options.inputs, "NDJSON files (default: stdin; - = stdin)");
   CLI11_PARSE(app, argc, argv);
 
