@@ -81,7 +81,7 @@ broker() {
 }
 
 expect_eq "ping" "ok pong" "$(broker ping)"
-expect_eq "unknown broker id" "error invalid broker id '9' (expected 1..3)" "$(broker broker-down 9)"
+expect_eq "unknown broker id" "error invalid broker id '9' (expected 1..3 or all)" "$(broker broker-down 9)"
 expect_eq "unknown command" "error unknown command 'frobnicate' (try help)" "$(broker frobnicate)"
 expect_eq "create-topic" "ok topic orders partitions=4 replication=3" \
   "$(broker create-topic orders 4)"
@@ -159,6 +159,20 @@ narrow_first=$(sed -n 's/^partition 0 count=[0-9]* first=\([0-9]*\) .*/\1/p' "$W
 [[ $narrow_first -gt 0 && $(fact "$WORK/narrow.report" total) -eq $((7000 - narrow_first)) ]] ||
   fail "narrow topic should have lost its oldest messages: $(cat "$WORK/narrow.report")"
 echo "ok: one partition lost offsets 0..$((narrow_first - 1)) (first=$narrow_first visible)"
+# A group that falls behind the retention is told so (auto.offset.reset=error), loudly.
+timeout 60 "$COUNT" --bootstrap "$BOOTSTRAP" --topic narrow --group behind --eof \
+  >"$WORK/behind1.report" || fail "consume narrow with a group: status $?"
+expect_eq "group reads what is left" "$(fact "$WORK/narrow.report" total)" \
+  "$(fact "$WORK/behind1.report" total)"
+expect_eq "produce narrow again" "produced 7000" \
+  "$(timeout 120 "$PRODUCE" --bootstrap "$BOOTSTRAP" --topic narrow "$WORK/big.ndjson")"
+status=0
+timeout 60 "$COUNT" --bootstrap "$BOOTSTRAP" --topic narrow --group behind --eof \
+  -X auto.offset.reset=error >"$WORK/behind2.report" 2>"$WORK/behind2.err" || status=$?
+expect_eq "exit status when the committed offset is gone" 1 "$status"
+grep -q 'fatal consume error on partition 0: _AUTO_OFFSET_RESET: .*Offset out of range' \
+  "$WORK/behind2.err" || fail "no offset-out-of-range report: $(cat "$WORK/behind2.err")"
+echo "ok: offset out of range reported"
 expect_eq "wide: total" 7000 "$(fact "$WORK/wide.report" total)"
 expect_eq "wide: partitions from offset 0" 4 \
   "$(grep -c '^partition [0-9]* count=1750 first=0 last=1749 gaps=0$' "$WORK/wide.report")"

@@ -17,7 +17,7 @@ constexpr int64_t kMaxRttMs = 600000;
 
 constexpr std::string_view kHelp =
     "ok commands: ping | bootstrap | create-topic NAME PARTITIONS [REPLICATION] | "
-    "broker-down ID | broker-up ID | rtt ID MS | push-errors APIKEY ERROR COUNT | "
+    "broker-down ID|all | broker-up ID|all | rtt ID|all MS | push-errors APIKEY ERROR COUNT | "
     "broker-push-errors ID APIKEY ERROR COUNT [RTT_MS] | error-stack ID APIKEY | "
     "clear-errors APIKEY | topic-error TOPIC ERROR | partition-leader TOPIC PARTITION BROKER | "
     "coordinator group|transaction KEY BROKER | quit";
@@ -146,26 +146,37 @@ std::string MockCluster::create_topic(const Args& args) {
 
 std::string MockCluster::set_broker_down(const Args& args, bool down) {
   const std::string_view command = down ? "broker-down" : "broker-up";
-  if (args.size() != 1) return error_reply("usage: " + std::string(command) + " ID");
-  const std::optional<int64_t> id = parse_in_range(args[0], 1, broker_count_);
-  if (!id) return range_error("broker id", args[0], 1, broker_count_);
-  const int32_t broker = static_cast<int32_t>(*id);
-  const rd_kafka_resp_err_t err = down ? rd_kafka_mock_broker_set_down(cluster_, broker)
-                                       : rd_kafka_mock_broker_set_up(cluster_, broker);
+  if (args.size() != 1) return error_reply("usage: " + std::string(command) + " ID|all");
+  const std::optional<int32_t> broker = parse_broker_or_all(args[0]);
+  if (!broker) return broker_or_all_error(args[0]);
+  const rd_kafka_resp_err_t err = down ? rd_kafka_mock_broker_set_down(cluster_, *broker)
+                                       : rd_kafka_mock_broker_set_up(cluster_, *broker);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return kafka_error_reply(err);
-  return "ok broker " + std::to_string(broker) + (down ? " down" : " up");
+  return "ok broker " + std::string(args[0]) + (down ? " down" : " up");
 }
 
 std::string MockCluster::set_rtt(const Args& args) {
-  if (args.size() != 2) return error_reply("usage: rtt ID MS");
-  const std::optional<int64_t> id = parse_in_range(args[0], 1, broker_count_);
-  if (!id) return range_error("broker id", args[0], 1, broker_count_);
+  if (args.size() != 2) return error_reply("usage: rtt ID|all MS");
+  const std::optional<int32_t> broker = parse_broker_or_all(args[0]);
+  if (!broker) return broker_or_all_error(args[0]);
   const std::optional<int64_t> rtt_ms = parse_in_range(args[1], 0, kMaxRttMs);
   if (!rtt_ms) return range_error("rtt", args[1], 0, kMaxRttMs);
   const rd_kafka_resp_err_t err =
-      rd_kafka_mock_broker_set_rtt(cluster_, static_cast<int32_t>(*id), static_cast<int>(*rtt_ms));
+      rd_kafka_mock_broker_set_rtt(cluster_, *broker, static_cast<int>(*rtt_ms));
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return kafka_error_reply(err);
-  return "ok broker " + std::to_string(*id) + " rtt=" + std::to_string(*rtt_ms) + "ms";
+  return "ok broker " + std::string(args[0]) + " rtt=" + std::to_string(*rtt_ms) + "ms";
+}
+
+std::optional<int32_t> MockCluster::parse_broker_or_all(std::string_view text) const {
+  if (text == "all") return -1;  // The mock's own "every broker".
+  const std::optional<int64_t> id = parse_in_range(text, 1, broker_count_);
+  if (!id) return std::nullopt;
+  return static_cast<int32_t>(*id);
+}
+
+std::string MockCluster::broker_or_all_error(std::string_view text) const {
+  return error_reply("invalid broker id '" + std::string(text) + "' (expected 1.." +
+                     std::to_string(broker_count_) + " or all)");
 }
 
 std::string MockCluster::push_errors(const Args& args) {

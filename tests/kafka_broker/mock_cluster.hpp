@@ -7,6 +7,7 @@
 #include <librdkafka/rdkafka_mock.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,9 @@ class MockCluster {
   std::string create_topic(const Args& args);
   std::string set_broker_down(const Args& args, bool down);
   std::string set_rtt(const Args& args);
+  // Broker id 1..N, or "all" as -1.
+  std::optional<int32_t> parse_broker_or_all(std::string_view text) const;
+  std::string broker_or_all_error(std::string_view text) const;
   std::string push_errors(const Args& args);
   std::string push_broker_errors(const Args& args);
   std::string error_stack_count(const Args& args);

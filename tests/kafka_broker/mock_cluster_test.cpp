@@ -48,9 +48,13 @@ TEST_F(MockClusterTest, CreateTopic) {
 TEST_F(MockClusterTest, BrokerDownUpAndRtt) {
   EXPECT_EQ(run("broker-down 2"), "ok broker 2 down");
   EXPECT_EQ(run("broker-up 2"), "ok broker 2 up");
-  EXPECT_EQ(run("broker-down 4"), "error invalid broker id '4' (expected 1..3)");
-  EXPECT_EQ(run("broker-up"), "error usage: broker-up ID");
+  EXPECT_EQ(run("broker-down all"), "ok broker all down");
+  EXPECT_EQ(run("broker-up all"), "ok broker all up");
+  EXPECT_EQ(run("broker-down 4"), "error invalid broker id '4' (expected 1..3 or all)");
+  EXPECT_EQ(run("broker-down 0"), "error invalid broker id '0' (expected 1..3 or all)");
+  EXPECT_EQ(run("broker-up"), "error usage: broker-up ID|all");
   EXPECT_EQ(run("rtt 1 250"), "ok broker 1 rtt=250ms");
+  EXPECT_EQ(run("rtt all 0"), "ok broker all rtt=0ms");
   EXPECT_EQ(run("rtt 1 -5"), "error invalid rtt '-5' (expected 0..600000)");
 }
 
