@@ -15,7 +15,7 @@ void read_kafka_client(MapReader& reader, KafkaClientConfig& out) {
       const std::string_view server = trim(rest.substr(0, comma));
       rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
       if (!is_host_port(server)) {
-        reader.fail("bootstrap_servers", "expected host:port, got " + quoted(server));
+        reader.fail("bootstrap_servers", "expected host:port, got " + quote_value(server));
       }
       if (!out.bootstrap_servers.empty()) out.bootstrap_servers += ',';
       out.bootstrap_servers.append(server);

@@ -28,7 +28,7 @@ void read_top_level(MapReader& root, Config& config) {
     config.metrics.enabled = metrics->boolean_or("enabled", config.metrics.enabled);
     config.metrics.listen = metrics->string_or("listen", config.metrics.listen);
     if (!is_host_port(config.metrics.listen)) {
-      metrics->fail("listen", "expected host:port, got " + quoted(config.metrics.listen));
+      metrics->fail("listen", "expected host:port, got " + quote_value(config.metrics.listen));
     }
     metrics->finish();
   }
@@ -40,7 +40,7 @@ void read_top_level(MapReader& root, Config& config) {
     config.proxy.url = proxy->required_string("url");
     const auto url = parse_url(config.proxy.url);
     if (!url || (url->scheme != "http" && url->scheme != "https") || url->host.empty()) {
-      proxy->fail("url", "expected http://host:port, got " + quoted(config.proxy.url));
+      proxy->fail("url", "expected http://host:port, got " + quote_value(config.proxy.url));
     }
     config.proxy.no_proxy = proxy->string_list("no_proxy").value_or(std::vector<std::string>{});
     config.proxy.username = proxy->string_or("username", "");
@@ -63,7 +63,7 @@ void read_dead_letter(MapReader& root, Config& config) {
   if (sink) {
     bool known = false;
     for (const SinkConfig& candidate : config.sinks) known |= candidate.name == *sink;
-    if (!known) dead_letter->fail("sink", "unknown sink " + quoted(*sink));
+    if (!known) dead_letter->fail("sink", "unknown sink " + quote_value(*sink));
     config.dead_letter.path.clear();
     config.dead_letter.sink = *sink;
   }

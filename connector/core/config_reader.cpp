@@ -34,7 +34,7 @@ bool read_whole_file(const std::string& path, std::string& out, std::string& err
 
 }  // namespace
 
-std::string quoted(std::string_view text) {
+std::string quote_value(std::string_view text) {
   constexpr std::size_t kMax = 80;
   std::string out = "\"";
   out.append(text.substr(0, utf8_truncation_point(text, kMax)));
@@ -180,7 +180,7 @@ std::optional<bool> MapReader::boolean(std::string_view key) {
   const std::string text = scalar(*entry, "true or false").value;
   if (iequals(text, "true") || iequals(text, "yes") || iequals(text, "on")) return true;
   if (iequals(text, "false") || iequals(text, "no") || iequals(text, "off")) return false;
-  fail_at(*entry, "expected true or false, got " + quoted(text));
+  fail_at(*entry, "expected true or false, got " + quote_value(text));
 }
 
 bool MapReader::boolean_or(std::string_view key, bool fallback) {
@@ -196,7 +196,7 @@ std::optional<std::int64_t> MapReader::integer(std::string_view key, std::int64_
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   const std::string range = std::to_string(min) + ".." + std::to_string(max);
   if (ec != std::errc() || end != text.data() + text.size()) {
-    fail_at(*entry, "expected an integer " + range + ", got " + quoted(text));
+    fail_at(*entry, "expected an integer " + range + ", got " + quote_value(text));
   }
   if (value < min || value > max) {
     fail_at(*entry, "expected an integer " + range + ", got " + text);
@@ -211,7 +211,7 @@ std::optional<double> MapReader::number(std::string_view key, double min, double
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
-    fail_at(*entry, "expected a number, got " + quoted(text));
+    fail_at(*entry, "expected a number, got " + quote_value(text));
   }
   if (value < min || value > max) {
     std::ostringstream range;
@@ -227,7 +227,8 @@ std::optional<Duration> MapReader::duration(std::string_view key) {
   const std::string text = scalar(*entry, "a duration").value;
   const auto value = parse_duration(text);
   if (!value) {
-    fail_at(*entry, "expected a duration such as 250ms, 30s, 5m, 1h or 7d, got " + quoted(text));
+    fail_at(*entry,
+            "expected a duration such as 250ms, 30s, 5m, 1h or 7d, got " + quote_value(text));
   }
   return value;
 }
@@ -248,7 +249,8 @@ std::optional<std::uint64_t> MapReader::size(std::string_view key, std::uint64_t
   const std::string text = scalar(*entry, "a size").value;
   const auto value = parse_size(text);
   if (!value) {
-    fail_at(*entry, "expected a size such as 65536, 512KiB, 1MB or 10GiB, got " + quoted(text));
+    fail_at(*entry,
+            "expected a size such as 65536, 512KiB, 1MB or 10GiB, got " + quote_value(text));
   }
   if (*value < min || *value > max) {
     fail_at(*entry, "expected a size from " + std::to_string(min) + " to " + std::to_string(max) +
@@ -284,12 +286,12 @@ std::optional<Secret> MapReader::secret(std::string_view key) {
   const std::string path = scalar(*file_entry, "a file path").value;
   std::string content, error;
   if (!read_whole_file(path, content, error)) {
-    fail_at(*file_entry, "cannot read " + quoted(path) + ": " + error);
+    fail_at(*file_entry, "cannot read " + quote_value(path) + ": " + error);
   }
   while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) {
     content.pop_back();
   }
-  if (content.empty()) fail_at(*file_entry, "the file " + quoted(path) + " is empty");
+  if (content.empty()) fail_at(*file_entry, "the file " + quote_value(path) + " is empty");
   return Secret(std::move(content));
 }
 

@@ -122,6 +122,6 @@ std::optional<E> MapReader::choice(std::string_view key, std::span<const EnumNam
 }
 
 // "got \"text\"" with the text shortened so an error stays one readable line.
-std::string quoted(std::string_view text);
+std::string quote_value(std::string_view text);
 
 }  // namespace secfeed

@@ -48,7 +48,7 @@ EventFilter read_filter(MapReader& reader, const Config& config) {
       if (match == std::end(kEventKindNames)) {
         reader.fail("kinds", "expected event kinds among " +
                                  enum_choices<EventKind>(kEventKindNames) + ", got " +
-                                 quoted(text));
+                                 quote_value(text));
       }
       filter.kinds.push_back(match->value);
     }
@@ -59,7 +59,7 @@ EventFilter read_filter(MapReader& reader, const Config& config) {
     for (const std::string& name : *sources) {
       const bool known = std::any_of(config.sources.begin(), config.sources.end(),
                                      [&](const SourceConfig& s) { return s.name == name; });
-      if (!known) reader.fail("sources", "unknown source " + quoted(name));
+      if (!known) reader.fail("sources", "unknown source " + quote_value(name));
       filter.sources.push_back(name);
     }
   }
@@ -105,7 +105,7 @@ SyslogSinkConfig read_syslog(MapReader& reader, const Config& config) {
   const bool scheme_ok =
       url && (url->scheme == "udp" || url->scheme == "tcp" || url->scheme == "tls");
   if (!scheme_ok || url->host.empty() || !(url->path.empty() || url->path == "/")) {
-    reader.fail("url", "expected udp://, tcp:// or tls://host:port, got " + quoted(sink.url));
+    reader.fail("url", "expected udp://, tcp:// or tls://host:port, got " + quote_value(sink.url));
   }
   sink.transport = url->scheme == "udp"   ? SyslogTransport::udp
                    : url->scheme == "tcp" ? SyslogTransport::tcp
@@ -131,8 +131,8 @@ SyslogSinkConfig read_syslog(MapReader& reader, const Config& config) {
       }
     }
     if (number < 0 || number > 23) {
-      reader.fail("facility",
-                  "expected a facility 0..23 or a name such as local4, got " + quoted(*facility));
+      reader.fail("facility", "expected a facility 0..23 or a name such as local4, got " +
+                                  quote_value(*facility));
     }
     sink.facility = number;
   }
@@ -172,7 +172,7 @@ void check_topic_template(MapReader& reader, const std::string& topic) {
                                    : std::string_view(topic).substr(open, close - open + 1);
     if (std::find(std::begin(kPlaceholders), std::end(kPlaceholders), placeholder) ==
         std::end(kPlaceholders)) {
-      reader.fail("topic", "unknown placeholder " + quoted(placeholder) +
+      reader.fail("topic", "unknown placeholder " + quote_value(placeholder) +
                                "; expected {kind}, {tenant} or {source}");
     }
   }
@@ -227,8 +227,8 @@ LogAnalyticsSinkConfig read_log_analytics(MapReader& reader, const EventFilter& 
   if (sink.endpoint.empty()) reader.fail("endpoint", "required key is missing");
   sink.dcr_immutable_id = reader.required_string("dcr_immutable_id");
   if (!is_dcr_id(sink.dcr_immutable_id)) {
-    reader.fail("dcr_immutable_id",
-                "expected the DCR's immutableId (dcr-<hex>), got " + quoted(sink.dcr_immutable_id));
+    reader.fail("dcr_immutable_id", "expected the DCR's immutableId (dcr-<hex>), got " +
+                                        quote_value(sink.dcr_immutable_id));
   }
   const auto stream = reader.string("stream");
   auto stream_alerts = reader.string("stream_alerts");
@@ -242,7 +242,7 @@ LogAnalyticsSinkConfig read_log_analytics(MapReader& reader, const EventFilter& 
        {std::pair{"stream_alerts", &stream_alerts}, std::pair{"stream_posture", &stream_posture}}) {
     if (*value && !value->value().starts_with("Custom-")) {
       reader.fail(stream ? "stream" : key,
-                  "expected a DCR stream name starting with Custom-, got " + quoted(**value));
+                  "expected a DCR stream name starting with Custom-, got " + quote_value(**value));
     }
   }
   // Every event the filter lets through needs a stream: never drop silently.
@@ -360,11 +360,12 @@ void read_sinks(MapReader& root, Config& config) {
     reader.set_pattern("sinks[" + sink.type + "]");
     sink.name = reader.string_or("name", sink.type);
     if (!is_valid_component_name(sink.name)) {
-      reader.fail("name", "expected letters, digits, '_', '-' or '.', got " + quoted(sink.name));
+      reader.fail("name",
+                  "expected letters, digits, '_', '-' or '.', got " + quote_value(sink.name));
     }
     for (const SinkConfig& other : config.sinks) {
       if (other.name == sink.name) {
-        reader.fail("name", "duplicate sink name " + quoted(sink.name) +
+        reader.fail("name", "duplicate sink name " + quote_value(sink.name) +
                                 (reader.has("name") ? "" : " (set a distinct name:)"));
       }
     }

@@ -15,7 +15,7 @@ GraphPollSourceConfig read_graph_poll(MapReader& reader, SourceType type, const 
   if (type != SourceType::graph_legacy_alerts) {
     for (const std::string& id : source.tenants) {
       if (config.find_tenant(id)->cloud == Cloud::china) {
-        reader.fail("tenants", "tenant " + quoted(id) +
+        reader.fail("tenants", "tenant " + quote_value(id) +
                                    " is in the china cloud, which does not offer this API; use "
                                    "graph_legacy_alerts");
       }
@@ -74,7 +74,8 @@ EventHubSourceConfig read_eventhub(MapReader& reader, const Config& config) {
       fqdn += "." + config.endpoints(owner.cloud).servicebus_suffix;
     }
     if (!is_host_port(fqdn + ":9093")) {
-      oauth->fail("namespace", "expected a namespace name or its host name, got " + quoted(fqdn));
+      oauth->fail("namespace",
+                  "expected a namespace name or its host name, got " + quote_value(fqdn));
     }
     oauth->finish();
     source.kafka.bootstrap_servers = fqdn + ":9093";
@@ -92,8 +93,8 @@ EventHubSourceConfig read_eventhub(MapReader& reader, const Config& config) {
     reader.fail("topic", "required key is missing (the connection string has no EntityPath)");
   }
   if (!entity_path.empty() && source.topic != entity_path) {
-    reader.fail("topic", "the connection string is scoped to event hub " + quoted(entity_path) +
-                             ", not " + quoted(source.topic));
+    reader.fail("topic", "the connection string is scoped to event hub " +
+                             quote_value(entity_path) + ", not " + quote_value(source.topic));
   }
   source.consumer_group = reader.string_or("consumer_group", source.consumer_group);
   if (source.consumer_group.empty()) reader.fail("consumer_group", "must not be empty");
@@ -116,11 +117,12 @@ void read_sources(MapReader& root, Config& config) {
     reader.set_pattern("sources[" + source.type + "]");
     source.name = reader.string_or("name", source.type);
     if (!is_valid_component_name(source.name)) {
-      reader.fail("name", "expected letters, digits, '_', '-' or '.', got " + quoted(source.name));
+      reader.fail("name",
+                  "expected letters, digits, '_', '-' or '.', got " + quote_value(source.name));
     }
     for (const SourceConfig& other : config.sources) {
       if (other.name == source.name) {
-        reader.fail("name", "duplicate source name " + quoted(source.name) +
+        reader.fail("name", "duplicate source name " + quote_value(source.name) +
                                 (reader.has("name") ? "" : " (set a distinct name:)"));
       }
     }

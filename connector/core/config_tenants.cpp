@@ -96,17 +96,17 @@ void read_tenant(MapReader& reader, Config& config) {
   tenant.id = reader.required_string("id");
   if (!is_guid(tenant.id) && !is_domain(tenant.id)) {
     reader.fail("id", "expected a tenant GUID or domain (contoso.onmicrosoft.com), got " +
-                          quoted(tenant.id));
+                          quote_value(tenant.id));
   }
   if (config.find_tenant(tenant.id) != nullptr) {
-    reader.fail("id", "duplicate tenant id " + quoted(tenant.id));
+    reader.fail("id", "duplicate tenant id " + quote_value(tenant.id));
   }
   tenant.name = reader.string_or("name", tenant.id);
   tenant.cloud = reader.choice_or<Cloud>("cloud", kCloudNames, Cloud::global);
   tenant.client_id = reader.required_string("client_id");
   if (!is_guid(tenant.client_id)) {
-    reader.fail("client_id",
-                "expected the application (client) id, a GUID, got " + quoted(tenant.client_id));
+    reader.fail("client_id", "expected the application (client) id, a GUID, got " +
+                                 quote_value(tenant.client_id));
   }
   auto secret = reader.secret("client_secret");
   auto certificate = reader.map("certificate");
@@ -164,7 +164,7 @@ void check_tenant_ref(MapReader& reader, std::string_view key, const std::string
     known += known.empty() ? "" : ", ";
     known += tenant.id;
   }
-  reader.fail(key, "unknown tenant " + quoted(id) +
+  reader.fail(key, "unknown tenant " + quote_value(id) +
                        (known.empty() ? std::string(" (no tenants are configured)")
                                       : " (configured: " + known + ")"));
 }
@@ -184,7 +184,7 @@ std::vector<std::string> read_tenant_refs(MapReader& reader, std::string_view ke
     check_tenant_ref(reader, key, id, config);
     const std::string& canonical = config.find_tenant(id)->id;
     if (std::find(ids.begin(), ids.end(), canonical) != ids.end()) {
-      reader.fail(key, "tenant " + quoted(id) + " is listed twice");
+      reader.fail(key, "tenant " + quote_value(id) + " is listed twice");
     }
     ids.push_back(canonical);
   }
