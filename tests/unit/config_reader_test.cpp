@@ -1,0 +1,26 @@
+#include "connector/core/config_reader.hpp"
+
+#include <gtest/gtest.h>
+
+namespace secfeed {
+namespace {
+
+TEST(EditDistanceTest, CountsInsertionsDeletionsSubstitutionsAndSwaps) {
+  EXPECT_EQ(edit_distance("interval", "interval"), 0u);
+  EXPECT_EQ(edit_distance("intervall", "interval"), 1u);
+  EXPECT_EQ(edit_distance("intrval", "interval"), 1u);
+  EXPECT_EQ(edit_distance("tsl", "tls"), 1u);  // a swap is one edit
+  EXPECT_EQ(edit_distance("url", "uri"), 1u);
+  EXPECT_EQ(edit_distance("", "abc"), 3u);
+  EXPECT_EQ(edit_distance("tls_ca", "tls"), 3u);
+  EXPECT_EQ(edit_distance("routes", "sources"), 3u);  // so "routes" suggests nothing
+}
+
+TEST(QuotedTest, ShortensLongValuesAtACharacterBoundary) {
+  EXPECT_EQ(quote_value("abc"), "\"abc\"");
+  const std::string long_text = std::string(79, 'a') + "\xC3\xA9" + "tail";
+  EXPECT_EQ(quote_value(long_text), "\"" + std::string(79, 'a') + "...\"");
+}
+
+}  // namespace
+}  // namespace secfeed
