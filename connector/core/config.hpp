@@ -21,6 +21,7 @@
 #include "connector/core/config_interpolate.hpp"
 #include "connector/core/config_units.hpp"
 #include "connector/core/event.hpp"
+#include "connector/core/log.hpp"
 #include "connector/core/secret.hpp"
 #include "sinks/encoders/encoders.hpp"
 
@@ -36,9 +37,6 @@ class ConfigError : public std::runtime_error {
 };
 
 // ---------------------------------------------------------------------------- top level
-
-enum class LogLevel { debug, info, warn, error };
-enum class LogFormat { text, json };
 
 struct LogConfig {
   LogLevel level = LogLevel::info;
@@ -188,7 +186,7 @@ struct SourceConfig {
 // -------------------------------------------------------------------------------- sinks
 
 // An event reaches a sink when it passes every non-empty criterion.
-struct EventFilter {
+struct FilterConfig {
   std::vector<EventKind> kinds;  // empty: all
   Severity min_severity = Severity::unknown;
   std::vector<std::string> sources;  // source names; empty: all
@@ -289,7 +287,7 @@ struct SinkConfig {
   SinkType kind = SinkType::file;
   bool enabled = true;
   OutputFormat format = OutputFormat::json;
-  EventFilter filter;
+  FilterConfig filter;
   QueueConfig queue;
   RetryConfig retry;
   BufferConfig buffer;

@@ -39,8 +39,8 @@ std::string format_choices(const std::vector<OutputFormat>& formats) {
   return enum_choices<OutputFormat>(table);
 }
 
-EventFilter read_filter(MapReader& reader, const Config& config) {
-  EventFilter filter;
+FilterConfig read_filter(MapReader& reader, const Config& config) {
+  FilterConfig filter;
   if (const auto kinds = reader.string_list("kinds")) {
     for (const std::string& text : *kinds) {
       const auto* match = std::find_if(std::begin(kEventKindNames), std::end(kEventKindNames),
@@ -72,7 +72,7 @@ EventFilter read_filter(MapReader& reader, const Config& config) {
   return filter;
 }
 
-bool filter_allows_any(const EventFilter& filter, bool alerts) {
+bool filter_allows_any(const FilterConfig& filter, bool alerts) {
   if (filter.kinds.empty()) return true;
   return std::any_of(filter.kinds.begin(), filter.kinds.end(), [&](EventKind kind) {
     const bool is_alert = kind == EventKind::alert || kind == EventKind::incident;
@@ -219,7 +219,7 @@ bool is_dcr_id(std::string_view id) {
   });
 }
 
-LogAnalyticsSinkConfig read_log_analytics(MapReader& reader, const EventFilter& filter,
+LogAnalyticsSinkConfig read_log_analytics(MapReader& reader, const FilterConfig& filter,
                                           BatchConfig& batch, bool batch_bytes_given,
                                           const Config& config) {
   LogAnalyticsSinkConfig sink;
