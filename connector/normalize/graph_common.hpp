@@ -75,7 +75,7 @@ bool for_each_string(ObjectReader& reader, std::string_view key, UseString&& use
     }
     if (element.GetStringLength() > 0) use(json_string(element));
   }
-  return true;
+  return !reader.failed();
 }
 
 // Calls `read(element_reader, index)` for each element of array `key`; a non-object

@@ -194,11 +194,7 @@ void read_google_resource(Evidence& ev) {
 std::string_view registry_path(std::string_view hive, std::string_view key, Arena& arena) {
   if (hive.empty()) return key;
   if (key.empty()) return hive;
-  char* out = arena.allocate(hive.size() + 1 + key.size());
-  hive.copy(out, hive.size());
-  out[hive.size()] = '\\';
-  key.copy(out + hive.size() + 1, key.size());
-  return {out, hive.size() + 1 + key.size()};
+  return join_in_arena(hive, '\\', key, arena);
 }
 
 // registryKeyEvidence: name = the key, path = hive\key.

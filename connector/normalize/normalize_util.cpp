@@ -97,6 +97,16 @@ std::size_t write_snake_case(std::string_view key, char* out) {
 
 }  // namespace
 
+std::string_view join_in_arena(std::string_view first, char separator, std::string_view second,
+                               Arena& arena) {
+  const std::size_t size = first.size() + 1 + second.size();
+  char* out = arena.allocate(size);
+  first.copy(out, first.size());
+  out[first.size()] = separator;
+  second.copy(out + first.size() + 1, second.size());
+  return {out, size};
+}
+
 std::string_view snake_case_key(std::string_view key, Arena& arena) {
   const std::size_t size = write_snake_case(key, nullptr);
   if (size == 0) return "_";

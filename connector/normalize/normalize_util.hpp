@@ -26,6 +26,10 @@ void append_strings(const rapidjson::Value* array, std::vector<std::string_view>
 // Compact JSON text of `value`, stored in the arena (for Attribute::Type::json).
 std::string_view json_text(const rapidjson::Value& value, Arena& arena);
 
+// `first` + `separator` + `second` in the arena (derived ids, registry paths).
+std::string_view join_in_arena(std::string_view first, char separator, std::string_view second,
+                               Arena& arena);
+
 // Attribute key for an open JSON key, stored in the arena: "scoreInPercentage" ->
 // "score_in_percentage", "IsApplicable" -> "is_applicable", "MFARegistrationV2" ->
 // "mfa_registration_v2", "odd-key.name" -> "odd_key_name"; "_" when nothing is left.

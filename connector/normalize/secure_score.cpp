@@ -36,17 +36,6 @@ bool is_known_control_key(std::string_view key) {
   return false;
 }
 
-// `key` + `suffix` in the arena.
-std::string_view concat(std::string_view key, char separator, std::string_view suffix,
-                        Arena& arena) {
-  const std::size_t size = key.size() + 1 + suffix.size();
-  char* out = arena.allocate(size);
-  key.copy(out, key.size());
-  out[key.size()] = separator;
-  suffix.copy(out + key.size() + 1, suffix.size());
-  return {out, size};
-}
-
 // count/total: an integer whether sent as a number or a numeric string ("12").
 void add_count(Event& event, std::string_view key, const rapidjson::Value* value, Arena& arena) {
   if (value == nullptr) return;
@@ -74,7 +63,8 @@ void read_average_scores(ObjectReader& r, Event& e, Arena& arena) {
     const std::string_view basis = score.string("basis");
     const std::optional<double> average = score.number("averageScore");
     if (basis.empty() || !average) return;
-    e.add_number(concat("average_score", '_', snake_case_key(basis, arena), arena), *average);
+    e.add_number(join_in_arena("average_score", '_', snake_case_key(basis, arena), arena),
+                 *average);
   });
   if (scores != nullptr && scores->IsArray()) {
     e.add_json("average_comparative_scores", json_text(*scores, arena));
@@ -86,7 +76,7 @@ void read_control_score(ObjectReader& control, const Event& score, EventBatch& o
   if (control.failed()) return;
   Event& e = out.add();
   e.kind = EventKind::control_score;
-  e.id = concat(score.id, '_', name, arena);
+  e.id = join_in_arena(score.id, '_', name, arena);
   e.tenant_id = score.tenant_id;
   e.vendor = score.vendor;
   e.product = score.product;

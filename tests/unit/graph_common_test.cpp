@@ -60,6 +60,13 @@ TEST(NormalizeUtil, SnakeCaseKeys) {
   EXPECT_EQ(snake_case_key("", arena), "_");
 }
 
+TEST(NormalizeUtil, JoinInArena) {
+  Arena arena;
+  EXPECT_EQ(join_in_arena("tenant_2024-03-03", '_', "OneAdmin", arena),
+            "tenant_2024-03-03_OneAdmin");
+  EXPECT_EQ(join_in_arena("", '\\', "", arena), "\\");
+}
+
 TEST(NormalizeUtil, JsonTypedAttributes) {
   rapidjson::Document doc;
   doc.Parse(R"({"s":"x","i":-3,"n":1.5,"b":true,"o":{"a":1},"a":[1],"z":null,
