@@ -69,10 +69,11 @@ std::string_view to_string(EntityType type);
 //   mailbox:   address (primary SMTP), upn, display_name
 //   cloud_app: id (app id), name
 //   other:     type_name (e.g. the unknown evidence's @odata.type), name
-// `role` carries the evidence roles / verdict when the source gives them.
+// `role` carries the evidence roles / verdict when the source gives them, and
+// `remediation_status` the evidence's remediationStatus (Graph alerts_v2).
 struct Entity {
   EntityType type = EntityType::other;
-  std::string_view type_name, role, verdict;
+  std::string_view type_name, role, verdict, remediation_status;
   std::string_view name, id, domain, upn, sid, display_name, address, country;
   std::string_view path, sha1, sha256, md5, url, command_line, user, os, subscription;
   std::int64_t size = -1;

@@ -49,4 +49,98 @@ std::string_view json_text(const rapidjson::Value& value, Arena& arena) {
   return arena.store({buffer.GetString(), buffer.GetSize()});
 }
 
+namespace {
+
+constexpr bool is_upper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
+constexpr bool is_lower(char c) {
+  return c >= 'a' && c <= 'z';
+}
+constexpr bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// Writes the snake_case form of `key` to `out` (when not null) and returns its length;
+// run twice so the arena gets exactly the bytes it needs and nothing touches the heap.
+std::size_t write_snake_case(std::string_view key, char* out) {
+  std::size_t n = 0;
+  bool pending_separator = false;
+  const auto emit = [&](char c) {
+    if (pending_separator && n > 0) {
+      if (out) out[n] = '_';
+      ++n;
+    }
+    pending_separator = false;
+    if (out) out[n] = c;
+    ++n;
+  };
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    const char c = key[i];
+    if (is_upper(c)) {
+      const char prev = i > 0 ? key[i - 1] : '\0';
+      const char next = i + 1 < key.size() ? key[i + 1] : '\0';
+      // A word starts at an upper-case letter after a lower-case letter or digit
+      // ("scoreIn"), or at the last capital of an acronym ("MFARegistration").
+      if (is_lower(prev) || is_digit(prev) || (is_upper(prev) && is_lower(next))) {
+        pending_separator = true;
+      }
+      emit(ascii_lower(c));
+    } else if (is_lower(c) || is_digit(c)) {
+      emit(c);
+    } else {
+      pending_separator = true;
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
+std::string_view join_in_arena(std::string_view first, char separator, std::string_view second,
+                               Arena& arena) {
+  const std::size_t size = first.size() + 1 + second.size();
+  char* out = arena.allocate(size);
+  first.copy(out, first.size());
+  out[first.size()] = separator;
+  second.copy(out + first.size() + 1, second.size());
+  return {out, size};
+}
+
+std::string_view snake_case_key(std::string_view key, Arena& arena) {
+  const std::size_t size = write_snake_case(key, nullptr);
+  if (size == 0) return "_";
+  char* out = arena.allocate(size);
+  write_snake_case(key, out);
+  return {out, size};
+}
+
+void add_json_typed_attribute(Event& event, std::string_view key, const rapidjson::Value& value,
+                              Arena& arena) {
+  switch (value.GetType()) {
+    case rapidjson::kNullType:
+      return;
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType:
+      event.add_boolean(key, value.GetBool());
+      return;
+    case rapidjson::kStringType:
+      event.add_string(key, json_string(value));
+      return;
+    case rapidjson::kNumberType:
+      if (value.IsInt64()) {
+        event.add_integer(key, value.GetInt64());
+      } else if (value.IsDouble()) {
+        event.add_number(key, value.GetDouble());
+      } else {
+        event.add_json(key, json_text(value, arena));  // uint64 beyond int64
+      }
+      return;
+    case rapidjson::kObjectType:
+    case rapidjson::kArrayType:
+      event.add_json(key, json_text(value, arena));
+      return;
+  }
+}
+
 }  // namespace secfeed

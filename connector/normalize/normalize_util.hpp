@@ -7,6 +7,7 @@
 #include <rapidjson/document.h>
 
 #include "connector/core/arena.hpp"
+#include "connector/core/event.hpp"
 
 namespace secfeed {
 
@@ -24,5 +25,19 @@ void append_strings(const rapidjson::Value* array, std::vector<std::string_view>
 
 // Compact JSON text of `value`, stored in the arena (for Attribute::Type::json).
 std::string_view json_text(const rapidjson::Value& value, Arena& arena);
+
+// `first` + `separator` + `second` in the arena (derived ids, registry paths).
+std::string_view join_in_arena(std::string_view first, char separator, std::string_view second,
+                               Arena& arena);
+
+// Attribute key for an open JSON key, stored in the arena: "scoreInPercentage" ->
+// "score_in_percentage", "IsApplicable" -> "is_applicable", "MFARegistrationV2" ->
+// "mfa_registration_v2", "odd-key.name" -> "odd_key_name"; "_" when nothing is left.
+std::string_view snake_case_key(std::string_view key, Arena& arena);
+
+// Adds `value` under `key` typed by its JSON type: string, integer (fits int64),
+// number, boolean, or json (objects, arrays, and integers beyond int64). Null is skipped.
+void add_json_typed_attribute(Event& event, std::string_view key, const rapidjson::Value& value,
+                              Arena& arena);
 
 }  // namespace secfeed
