@@ -2,6 +2,8 @@
 #include <CLI/CLI.hpp>
 
 #include "connector/app/commands/commands.hpp"
+#include "connector/app/daemon.hpp"
+#include "connector/core/config.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -12,6 +14,14 @@ int main(int argc, char** argv) {
   std::string config_path;
   CLI::App* run = app.add_subcommand("run", "Run the connector daemon");
   run->add_option("-c,--config", config_path, "Configuration file (YAML)")->required();
+  int status_seconds = 60;
+  run->add_option("--status-interval", status_seconds,
+                  "Seconds between status lines (counts per source and sink); 0 = off")
+      ->capture_default_str();
+  int shutdown_seconds = 30;
+  run->add_option("--shutdown-timeout", shutdown_seconds,
+                  "Seconds to drain in-flight events on SIGINT/SIGTERM")
+      ->capture_default_str();
 
   std::string validate_path;
   CLI::App* validate = app.add_subcommand("validate", "Parse and check a configuration file");
@@ -45,11 +55,17 @@ int main(int argc, char** argv) {
   }
 
   if (run->parsed()) {
-    // TODO(issue 3,5,6): the daemon pipeline. Until then, validate and refuse to run.
-    const int status = secfeed::run_validate(config_path, stdout, stderr);
-    if (status != 0) return status;
-    std::fprintf(stderr, "secfeed run: no sources are implemented yet\n");
-    return 1;
+    secfeed::Config config;
+    try {
+      config = secfeed::load_config_file(config_path);
+    } catch (const secfeed::ConfigError& e) {
+      std::fprintf(stderr, "secfeed: %s\n", e.what());
+      return 1;
+    }
+    secfeed::DaemonOptions options;
+    options.status_interval = std::chrono::seconds(status_seconds);
+    options.shutdown_timeout = std::chrono::seconds(shutdown_seconds);
+    return secfeed::run_daemon(config, options);
   }
   if (validate->parsed()) return secfeed::run_validate(validate_path, stdout, stderr);
   if (convert->parsed()) return secfeed::run_convert(convert_options, stdout, stderr);

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "connector/core/log.hpp"
+
 namespace secfeed {
 
 FileSink::FileSink(Executor executor, SinkOptions options, FileSinkOptions file_options,
@@ -29,7 +31,8 @@ bool FileSink::open_file(std::string& error) {
     fd_ = STDOUT_FILENO;
     return true;
   }
-  fd_ = ::open(file_options_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  // Read access too: the partial-line check reads the tail.
+  fd_ = ::open(file_options_.path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
   if (fd_ < 0) {
     error = "cannot open " + file_options_.path + ": " + std::strerror(errno);
     return false;
@@ -39,7 +42,37 @@ bool FileSink::open_file(std::string& error) {
     is_regular_ = S_ISREG(st.st_mode);
     size_ = static_cast<std::uint64_t>(st.st_size);
   }
+  if (is_regular_ && size_ > 0) drop_partial_last_line();
   return true;
+}
+
+// A crash (kill -9, power loss) in the middle of a write can leave a partial last
+// line. It was never acknowledged, so it will be written again: cut it, rather than
+// glue the next line onto it.
+void FileSink::drop_partial_last_line() {
+  char last = '\n';
+  if (::pread(fd_, &last, 1, static_cast<off_t>(size_ - 1)) != 1 || last == '\n') return;
+  std::uint64_t end = size_;
+  char chunk[4096];
+  while (end > 0) {
+    const std::uint64_t start = end > sizeof chunk ? end - sizeof chunk : 0;
+    const ssize_t n = ::pread(fd_, chunk, end - start, static_cast<off_t>(start));
+    if (n <= 0) return;
+    for (ssize_t i = n - 1; i >= 0; --i) {
+      if (chunk[i] == '\n') {
+        end = start + static_cast<std::uint64_t>(i) + 1;
+        if (::ftruncate(fd_, static_cast<off_t>(end)) == 0) {
+          log_warn("file", name() + ": removed a partial last line (" +
+                               std::to_string(size_ - end) + " bytes) left by a crash in " +
+                               file_options_.path);
+          size_ = end;
+        }
+        return;
+      }
+    }
+    end = start;
+  }
+  if (::ftruncate(fd_, 0) == 0) size_ = 0;  // one partial line and nothing else
 }
 
 bool FileSink::rotate(std::string& error) {

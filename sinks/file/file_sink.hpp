@@ -30,6 +30,7 @@ class FileSink : public Sink {
  private:
   bool open_file(std::string& error);
   bool rotate(std::string& error);
+  void drop_partial_last_line();
 
   FileSinkOptions file_options_;
   int fd_ = -1;

@@ -4,40 +4,8 @@
 # clean shutdown on quit, SIGTERM and stdin EOF. Every step is bounded by `timeout`.
 set -euo pipefail
 
-BIN="$(dirname "$SECFEED_BINARY")/bin"
-BROKER="$BIN/secfeed-kafka-broker"
-PRODUCE="$BIN/secfeed-kafka-produce"
-COUNT="$BIN/secfeed-kafka-consume-count"
-for tool in "$BROKER" "$PRODUCE" "$COUNT"; do
-  [[ -x $tool ]] || { echo "FAIL: $tool not built (it is built with secfeed_unit_tests)" >&2; exit 1; }
-done
-
-WORK="$(mktemp -d)"
-BROKER_PID=""
-EXTRA_PIDS=()
-cleanup() {
-  local pid
-  for pid in "${EXTRA_PIDS[@]}" $BROKER_PID; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  if [[ -s $WORK/broker.log ]]; then
-    echo "--- broker log (tail)" >&2
-    tail -20 "$WORK/broker.log" >&2
-  fi
-  exit 1
-}
-
-expect_eq() {  # WHAT EXPECTED ACTUAL
-  [[ $2 == "$3" ]] || fail "$1: expected '$2', got '$3'"
-  echo "ok: $1"
-}
+source "$(dirname "$0")/lib/common.sh"
+require_tools "$BROKER" "$PRODUCE" "$COUNT"
 
 # Value of a "name value" line of a consume-count report.
 fact() { awk -v name="$2" '$1 == name { print $2 }' "$1"; }
@@ -63,22 +31,9 @@ make_messages() {
 }
 
 # ---- The broker, driven over its stdin/stdout as a coprocess.
-coproc BROKER_IO { exec timeout 280 "$BROKER" --brokers 3 --topic alerts:4 2>"$WORK/broker.log"; }
-BROKER_PID=$BROKER_IO_PID
-# Own copies: bash drops BROKER_IO's descriptors when the coprocess ends.
-exec {TO_BROKER}>&"${BROKER_IO[1]}" {FROM_BROKER}<&"${BROKER_IO[0]}"
-
-IFS= read -r -t 30 -u "$FROM_BROKER" first_line || fail "broker printed no bootstrap line"
-[[ $first_line =~ ^bootstrap=(127\.0\.0\.1:[0-9]+,){2}127\.0\.0\.1:[0-9]+$ ]] ||
-  fail "unexpected first line: $first_line"
-BOOTSTRAP=${first_line#bootstrap=}
-
-broker() {
-  local reply
-  printf '%s\n' "$*" >&"$TO_BROKER"
-  IFS= read -r -t 30 -u "$FROM_BROKER" reply || fail "no reply to '$*'"
-  printf '%s\n' "$reply"
-}
+start_broker --brokers 3 --topic alerts:4
+[[ $BOOTSTRAP =~ ^(127\.0\.0\.1:[0-9]+,){2}127\.0\.0\.1:[0-9]+$ ]] ||
+  fail "unexpected bootstrap: $BOOTSTRAP"
 
 expect_eq "ping" "ok pong" "$(broker ping)"
 expect_eq "unknown broker id" "error invalid broker id '9' (expected 1..3 or all)" "$(broker broker-down 9)"

@@ -196,5 +196,20 @@ TEST_F(PipelineTest, FileSinkWritesOneLinePerEventAndRotates) {
   EXPECT_FALSE(std::filesystem::exists(file.path + ".3"));
 }
 
+TEST_F(PipelineTest, FileSinkCutsAPartialLineLeftByACrashBeforeAppending) {
+  const std::string path = dir_ + "/crashed.ndjson";
+  {
+    std::ofstream file(path);
+    file << "complete-1\ncomplete-2\n{\"half\":";  // kill -9 in the middle of a write
+  }
+  Pipeline pipeline(io_.get_executor(), *dead_letters_);
+  FileSinkOptions file;
+  file.path = path;
+  pipeline.add_sink(std::make_unique<FileSink>(io_.get_executor(), fast_options("file"), file,
+                                               dead_letters_.get()));
+  ASSERT_TRUE(run_batch(pipeline, 2));
+  EXPECT_EQ(testing::read_file(path), "complete-1\ncomplete-2\ne0\ne1\n");
+}
+
 }  // namespace
 }  // namespace secfeed

@@ -401,4 +401,15 @@ void EventHubSource::finish() {
   rd_kafka_consumer_close(impl_->rk);
 }
 
+std::string EventHubSource::status() const {
+  return "messages=" + std::to_string(stats_.messages.load()) +
+         " records=" + std::to_string(stats_.records.load()) +
+         " events=" + std::to_string(stats_.events.load()) +
+         " rejected=" + std::to_string(stats_.rejected.load()) +
+         " commits=" + std::to_string(stats_.commits.load()) +
+         " in_flight=" + std::to_string(impl_->tracker.in_flight()) +
+         (stats_.offsets_lost.load() ? " OFFSETS_LOST=" + std::to_string(stats_.offsets_lost.load())
+                                     : std::string());
+}
+
 }  // namespace secfeed

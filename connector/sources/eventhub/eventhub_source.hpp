@@ -26,6 +26,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "connector/sources/eventhub/partition_tracker.hpp"
+#include "connector/sources/source.hpp"
 
 namespace secfeed {
 
@@ -48,30 +49,31 @@ struct EventHubSourceStats {
       commit_errors{0}, consumer_errors{0}, offsets_lost{0}, skipped_revoked{0};
 };
 
-class EventHubSource {
+class EventHubSource : public Source {
  public:
   EventHubSource(boost::asio::any_io_executor executor, Pipeline& pipeline,
                  EventHubSourceOptions options);
-  ~EventHubSource();
+  ~EventHubSource() override;
   EventHubSource(const EventHubSource&) = delete;
   EventHubSource& operator=(const EventHubSource&) = delete;
 
   // Creates the consumer, subscribes and starts the poll thread. False with `error`
   // (naming the property and librdkafka's reason; never a secret value) on failure.
-  bool start(std::string& error);
+  bool start(std::string& error) override;
 
   // Normalizes and dispatches fetched messages until stop_fetching() and the queue is
   // drained. Run it on the pipeline's executor.
-  boost::asio::awaitable<void> run();
+  boost::asio::awaitable<void> run() override;
 
   // Graceful shutdown, step 1: stop fetching; run() returns after what was fetched.
-  void stop_fetching();
+  void stop_fetching() override;
   // Step 2, after the pipeline drained its sinks: commit what was delivered, leave the
   // group and stop the poll thread.
-  void finish();
+  void finish() override;
 
   const EventHubSourceStats& stats() const { return stats_; }
-  const std::string& name() const { return options_.name; }
+  const std::string& name() const override { return options_.name; }
+  std::string status() const override;
 
  private:
   struct Impl;

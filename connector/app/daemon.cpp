@@ -1,0 +1,185 @@
+#include "connector/app/daemon.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "connector/core/log.hpp"
+#include "connector/pipeline/pipeline.hpp"
+#include "connector/sources/source_registry.hpp"
+#include "sinks/sink_registry.hpp"
+
+namespace secfeed {
+namespace {
+
+namespace asio = boost::asio;
+constexpr const char* kComponent = "secfeed";
+
+std::string sink_status(const Sink& sink) {
+  const SinkStats& s = sink.stats();
+  return "delivered=" + std::to_string(s.delivered.load()) +
+         " queued=" + std::to_string(sink.queue_depth()) +
+         " retries=" + std::to_string(s.failed_attempts.load()) +
+         " dead_lettered=" + std::to_string(s.dead_lettered.load());
+}
+
+bool ensure_directory(const std::string& path, std::string& error) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) {
+    error = "cannot create state_dir " + path + ": " + ec.message();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int run_daemon(const Config& config, const DaemonOptions& options) {
+  Logger::instance().configure(config.log.level, config.log.format);
+  for (const std::string& warning : config.warnings) log_warn(kComponent, warning);
+
+  std::string error;
+  if (!ensure_directory(config.state_dir, error)) {
+    log_error(kComponent, error);
+    return 1;
+  }
+  const std::string dead_letter_path = config.dead_letter.path.empty()
+                                           ? config.state_dir + "/dead-letter.jsonl"
+                                           : config.dead_letter.path;
+  DeadLetterOutput dead_letters(dead_letter_path);
+  if (!dead_letters.ok()) {
+    log_error(kComponent, dead_letters.error());
+    return 1;
+  }
+
+  asio::io_context io(1);
+  Pipeline pipeline(io.get_executor(), dead_letters);
+  for (const SinkConfig& sink : config.sinks) {
+    if (!sink.enabled) continue;
+    std::unique_ptr<Sink> built = make_sink(sink, config, io.get_executor(), &dead_letters, error);
+    if (!built) {
+      log_error(kComponent, error);
+      return 1;
+    }
+    pipeline.add_sink(std::move(built));
+  }
+  std::vector<std::unique_ptr<Source>> sources;
+  for (const SourceConfig& source : config.sources) {
+    if (!source.enabled) continue;
+    std::unique_ptr<Source> built = make_source(source, config, io.get_executor(), pipeline, error);
+    if (!built) {
+      log_error(kComponent, error);
+      return 1;
+    }
+    sources.push_back(std::move(built));
+  }
+  if (pipeline.sinks().empty() || sources.empty()) {
+    log_error(kComponent, "nothing to do: configure at least one enabled source and sink");
+    return 1;
+  }
+  for (const auto& source : sources) {
+    if (!source->start(error)) {
+      log_error(kComponent, error);
+      return 1;
+    }
+  }
+  pipeline.start();
+  log_info(kComponent, "started: " + std::to_string(sources.size()) + " sources, " +
+                           std::to_string(pipeline.sinks().size()) + " sinks; dead letters to " +
+                           dead_letter_path);
+
+  std::size_t running_sources = sources.size();
+  bool stopping = false, drained = false;
+  asio::steady_timer sources_done(io, asio::steady_timer::time_point::max());
+  for (const auto& source : sources) {
+    asio::co_spawn(io, source->run(), [&, name = source->name()](std::exception_ptr e) {
+      if (e) log_error(kComponent, "source " + name + " stopped with an error");
+      if (--running_sources == 0) sources_done.cancel();
+    });
+  }
+
+  const auto log_status = [&] {
+    for (const auto& source : sources) {
+      log_info("status", "source " + source->name() + ": " + source->status());
+    }
+    for (const auto& sink : pipeline.sinks()) {
+      log_info("status", "sink " + sink->name() + ": " + sink_status(*sink));
+    }
+    log_info("status", "dead letters: " + std::to_string(dead_letters.written()));
+  };
+
+  // Status lines on an interval.
+  asio::steady_timer status_timer(io);
+  std::function<void()> arm_status = [&] {
+    if (options.status_interval.count() <= 0 || stopping) return;
+    status_timer.expires_after(options.status_interval);
+    status_timer.async_wait([&](boost::system::error_code ec) {
+      if (ec) return;
+      log_status();
+      arm_status();
+    });
+  };
+  arm_status();
+
+  // Graceful shutdown: stop fetching, wait for the sources, drain the sinks (bounded).
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::steady_timer drain_deadline(io);
+  const auto shutdown = [&]() -> asio::awaitable<void> {
+    log_info(kComponent, "stopping: draining in-flight events (up to " +
+                             std::to_string(options.shutdown_timeout.count() / 1000) + " s)");
+    for (const auto& source : sources) source->stop_fetching();
+    if (running_sources > 0) {
+      co_await sources_done.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    co_await pipeline.stop();
+    drained = true;
+    drain_deadline.cancel();
+    io.stop();
+  };
+  std::function<void()> wait_signal = [&] {
+    signals.async_wait([&](boost::system::error_code ec, int signal) {
+      if (ec) return;
+      if (stopping) {
+        log_warn(kComponent,
+                 "second signal: aborting the drain; undelivered events will be "
+                 "re-read on the next start");
+        io.stop();
+        return;
+      }
+      log_info(kComponent, std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+      stopping = true;
+      status_timer.cancel();
+      drain_deadline.expires_after(options.shutdown_timeout);
+      drain_deadline.async_wait([&](boost::system::error_code wait_ec) {
+        if (wait_ec || drained) return;
+        log_warn(kComponent,
+                 "drain timed out; undelivered events will be re-read on the next "
+                 "start");
+        io.stop();
+      });
+      asio::co_spawn(io, shutdown(), asio::detached);
+      wait_signal();
+    });
+  };
+  wait_signal();
+
+  io.run();
+  for (const auto& source : sources) source->finish();
+  log_status();
+  log_info(kComponent, drained ? "stopped cleanly" : "stopped (drain incomplete)");
+  return 0;
+}
+
+}  // namespace secfeed

@@ -1,0 +1,22 @@
+// `secfeed run`: builds sinks, pipeline and sources from the config, runs them on one
+// io_context, logs a status line on an interval, and shuts down gracefully on SIGINT /
+// SIGTERM: stop fetching, drain the sinks (bounded by `shutdown_timeout`), commit what
+// was delivered, exit 0. A second signal aborts the drain (what was not delivered is
+// not committed, so it is re-read on the next start: nothing is lost).
+#pragma once
+
+#include <chrono>
+
+#include "connector/core/config.hpp"
+
+namespace secfeed {
+
+struct DaemonOptions {
+  std::chrono::milliseconds status_interval{60000};  // 0 = no status lines
+  std::chrono::milliseconds shutdown_timeout{30000};
+};
+
+// Returns the process exit status.
+int run_daemon(const Config& config, const DaemonOptions& options);
+
+}  // namespace secfeed

@@ -1,0 +1,58 @@
+#include "sinks/sink_registry.hpp"
+
+#include "sinks/file/file_sink.hpp"
+
+namespace secfeed {
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+}  // namespace
+
+SinkOptions sink_options(const SinkConfig& sink) {
+  SinkOptions o;
+  o.name = sink.name;
+  o.format = sink.format;
+  for (EventKind kind : sink.filter.kinds) o.filter.allow_kind(kind);
+  o.filter.set_min_severity(sink.filter.min_severity);
+  for (const std::string& source : sink.filter.sources) o.filter.allow_source(source);
+  for (const std::string& tenant : sink.filter.tenants) o.filter.allow_tenant(tenant);
+  o.queue_max_events = sink.queue.max_events;
+  o.batch_max_events = sink.batch.max_events;
+  o.batch_max_bytes = sink.batch.max_bytes;
+  o.batch_max_wait = duration_cast<milliseconds>(sink.batch.max_wait);
+  o.retry_initial = duration_cast<milliseconds>(sink.retry.initial);
+  o.retry_max = duration_cast<milliseconds>(sink.retry.max);
+  o.retry_limit = sink.retry.limit;
+  return o;
+}
+
+std::unique_ptr<Sink> make_sink(const SinkConfig& sink, const Config& /*config*/,
+                                boost::asio::any_io_executor executor,
+                                DeadLetterOutput* dead_letters, std::string& error) {
+  switch (sink.kind) {
+    case SinkType::file: {
+      const FileSinkConfig& file = std::get<FileSinkConfig>(sink.settings);
+      FileSinkOptions options;
+      options.path = file.path;
+      options.rotate_max_bytes = file.rotate.max_size;
+      options.rotate_max_files = static_cast<unsigned>(file.rotate.max_files);
+      options.fsync_interval = duration_cast<milliseconds>(file.fsync_interval);
+      SinkOptions base = sink_options(sink);
+      // A file is written per batch; waiting for a fuller batch only adds latency.
+      base.batch_max_wait = milliseconds(0);
+      return std::make_unique<FileSink>(executor, std::move(base), std::move(options),
+                                        dead_letters);
+    }
+    case SinkType::syslog:
+    case SinkType::kafka:
+    case SinkType::log_analytics:
+      break;  // TODO(issue 6)
+  }
+  error = "sink " + sink.name + ": type " + sink.type +
+          " is not implemented in this build yet (see the README's Roadmap)";
+  return nullptr;
+}
+
+}  // namespace secfeed

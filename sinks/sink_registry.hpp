@@ -1,0 +1,22 @@
+// Builds the configured sinks. Adding a sink type = a folder under sinks/ and one case
+// in sink_registry.cpp.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "connector/core/config.hpp"
+#include "sinks/sink.hpp"
+
+namespace secfeed {
+
+// The pipeline-level options every sink shares, from its config section.
+SinkOptions sink_options(const SinkConfig& sink);
+
+std::unique_ptr<Sink> make_sink(const SinkConfig& sink, const Config& config,
+                                boost::asio::any_io_executor executor,
+                                DeadLetterOutput* dead_letters, std::string& error);
+
+}  // namespace secfeed
