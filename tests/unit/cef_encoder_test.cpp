@@ -285,6 +285,18 @@ TEST(CefEncoder, ScoreValuesAcceptIntegersAndSkipNonFinite) {
             "cfp4Label=PreviousScore");
 }
 
+TEST(CefEncoder, CountsFromDoublesMustBeWholeAndInRange) {
+  Event e = test::sample_compliance();
+  e.attributes.clear();
+  e.add_number("passed_resources", 1e300);  // out of range: skipped, not undefined
+  e.add_number("failed_resources", 2.5);    // not a count
+  e.add_number("skipped_resources", 12.0);  // a whole number stored as a double
+  const std::string line = cef(e);
+  EXPECT_EQ(line.find("cn1="), std::string::npos);
+  EXPECT_EQ(line.find("cn2="), std::string::npos);
+  EXPECT_NE(line.find(" cn3=12 cn3Label=SkippedResources"), std::string::npos) << line;
+}
+
 TEST(CefEncoder, AppendsWithoutClearing) {
   std::string out = "<14>";
   encode_cef(minimal_alert(), out);
