@@ -625,4 +625,15 @@ void append_cef_value(std::string& out, const CefFieldRule& rule, const CefValue
   }
 }
 
+std::vector<std::pair<std::string, std::string>> cef_fields_unescaped(const Event& event,
+                                                                      const CefOptions& options) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  visit_cef_fields(event, [&](const CefFieldRule& rule, const CefValue& value) {
+    auto& field = fields.emplace_back(rule.key, std::string());
+    append_cef_value(field.second, rule, value, CefContext::unescaped, options, nullptr);
+    if (!rule.label_key.empty()) fields.emplace_back(rule.label_key, rule.label);
+  });
+  return fields;
+}
+
 }  // namespace secfeed

@@ -316,5 +316,18 @@ TEST(CefEncoder, VisitorReportsTheValuesTheEncoderWrites) {
             "cs4 cs5 cs6 flexString1 flexString2 deviceCustomDate1 ");
 }
 
+TEST(CefEncoder, UnescapedFieldsAreWhatAParserReturns) {
+  Event e = minimal_alert();
+  e.description = "a=b\\c\nd";
+  e.tenant_id = "t|1";
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(cef_fields_unescaped(e), (Fields{{"deviceExternalId", "id-1"},
+                                             {"msg", "a=b\\c\nd"},
+                                             {"cs1", "t|1"},
+                                             {"cs1Label", "TenantId"}}));
+  EXPECT_EQ(extension_of(cef(e)),
+            "deviceExternalId=id-1 msg=a\\=b\\\\c\\nd cs1=t|1 cs1Label=TenantId");
+}
+
 }  // namespace
 }  // namespace secfeed
