@@ -39,7 +39,9 @@ std::string_view cef_severity(const Event& event) {
 
 void encode_cef(const Event& event, std::string& out, const CefOptions& options,
                 EncodeStats* stats) {
-  out.reserve(out.size() + 512 + event.description.size() + event.title.size());
+  // A line is bounded by the key limits; most fit in 2 KB (a 1 MB description must
+  // not reserve 1 MB for a 1 KB line).
+  out.reserve(out.size() + 2048);
   out.append("CEF:0|");
   append_header_field(out, first_non_empty(options.device_vendor, "Microsoft"), kVendorLimit,
                       stats);

@@ -16,6 +16,8 @@ bool is_control(unsigned char c) {
 
 // What replaces one single-byte character in `context`, or "" when it is written as is.
 std::string_view escape_for(char c, CefContext context) {
+  // Letters, digits and most punctuation need nothing in any context.
+  if (c > '=' && c != '\\' && c != '|' && c != 0x7F) return {};
   switch (context) {
     case CefContext::header:
       if (c == '\\') return "\\\\";
@@ -40,14 +42,14 @@ std::string_view escape_for(char c, CefContext context) {
 std::size_t cef_sanitized_length(std::string_view text) {
   std::size_t length = 0;
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t n = utf8_sequence_length(text, i);
-    if (n == 0) {
-      length += kReplacementCharacter.size();
+    if (static_cast<unsigned char>(text[i]) < 0x80) {  // ASCII: the common case
+      ++length;
       ++i;
-    } else {
-      length += n;
-      i += n;
+      continue;
     }
+    const std::size_t n = utf8_sequence_length(text, i);
+    length += n == 0 ? kReplacementCharacter.size() : n;
+    i += n == 0 ? 1 : n;
   }
   return length;
 }
@@ -58,6 +60,22 @@ bool append_cef_text(std::string& out, std::string_view text, CefContext context
   std::size_t run_start = 0;
   const auto flush = [&](std::size_t end) { out.append(text.data() + run_start, end - run_start); };
   for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {  // ASCII fast path: no sequence decoding
+      if (budget == 0) {
+        flush(i);
+        return false;
+      }
+      --budget;
+      const std::string_view replacement = escape_for(text[i], context);
+      if (!replacement.empty()) {
+        flush(i);
+        out.append(replacement);
+        run_start = i + 1;
+      }
+      ++i;
+      continue;
+    }
     const std::size_t n = utf8_sequence_length(text, i);
     const std::size_t sanitized = n == 0 ? kReplacementCharacter.size() : n;
     if (sanitized > budget) {
@@ -70,14 +88,6 @@ bool append_cef_text(std::string& out, std::string_view text, CefContext context
       out.append(kReplacementCharacter);
       run_start = ++i;
       continue;
-    }
-    if (n == 1) {
-      const std::string_view replacement = escape_for(text[i], context);
-      if (!replacement.empty()) {
-        flush(i);
-        out.append(replacement);
-        run_start = i + 1;
-      }
     }
     i += n;
   }

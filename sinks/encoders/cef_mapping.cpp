@@ -444,8 +444,9 @@ bool accept_real(const CefFieldRule& rule, double number, CefValue& value) {
     case CefValueType::int32:
     case CefValueType::int64:
       // A whole number stored as a double (JSON "12.0") is still a count.
-      if (number != static_cast<double>(static_cast<std::int64_t>(number)) || number >= 9.2e18 ||
-          number <= -9.2e18) {
+      // Range first: converting an out-of-range double to an integer is undefined.
+      if (number >= 9.2e18 || number <= -9.2e18 ||
+          number != static_cast<double>(static_cast<std::int64_t>(number))) {
         return false;
       }
       return accept_integer(rule, static_cast<std::int64_t>(number), value);
@@ -622,6 +623,17 @@ void append_cef_value(std::string& out, const CefFieldRule& rule, const CefValue
       return;
     }
   }
+}
+
+std::vector<std::pair<std::string, std::string>> cef_fields_unescaped(const Event& event,
+                                                                      const CefOptions& options) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  visit_cef_fields(event, [&](const CefFieldRule& rule, const CefValue& value) {
+    auto& field = fields.emplace_back(rule.key, std::string());
+    append_cef_value(field.second, rule, value, CefContext::unescaped, options, nullptr);
+    if (!rule.label_key.empty()) fields.emplace_back(rule.label_key, rule.label);
+  });
+  return fields;
 }
 
 }  // namespace secfeed

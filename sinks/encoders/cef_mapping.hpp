@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "connector/core/event.hpp"
@@ -112,5 +113,11 @@ void visit_cef_fields(const Event& event, Visitor&& visit) {
     if (resolve_cef_value(rule, event, value)) visit(rule, value);
   }
 }
+
+// The extension as (key, unescaped value) pairs in wire order, labels included
+// (`cs1`, value, then `cs1Label`, label): what a correct CEF parser returns. For tests
+// and tools (it allocates); encode_cef writes the same values escaped.
+std::vector<std::pair<std::string, std::string>> cef_fields_unescaped(
+    const Event& event, const CefOptions& options = {});
 
 }  // namespace secfeed

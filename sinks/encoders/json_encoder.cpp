@@ -1,7 +1,7 @@
 // The normalized event as one JSON line; the shape is schemas/event.schema.json.
 // Empty optional fields are left out, so a consumer tests presence, never "".
-#include <cmath>
-
+// Written with direct appends (the layout is fixed): strings are escaped and
+// sanitized in one pass straight into `out`.
 #include <rapidjson/reader.h>
 
 #include "connector/core/text.hpp"
@@ -15,203 +15,61 @@ namespace {
 // Bumped when a field changes meaning or type (additions keep the version).
 constexpr int kEventSchemaVersion = 1;
 
-class EventJsonWriter {
+// Tracks where commas go; the nesting is shallow and fixed, so one flag suffices:
+// every opener clears it, every completed value sets it.
+class JsonLine {
  public:
-  explicit EventJsonWriter(std::string& out) : stream_(out), writer_(stream_) {}
+  explicit JsonLine(std::string& out) : out_(out) {}
 
-  void write(const Event& event) {
-    writer_.StartObject();
-    key("schema_version");
-    writer_.Int(kEventSchemaVersion);
-    key("kind");
-    string(to_string(event.kind));
-    key("id");
-    string(event.id);
-    optional_string("provider_id", event.provider_id);
-    if (!event.tenant_id.empty() || !event.tenant_name.empty()) {
-      key("tenant");
-      writer_.StartObject();
-      optional_string("id", event.tenant_id);
-      optional_string("name", event.tenant_name);
-      writer_.EndObject();
-    }
-    optional_string("source", event.source);
-    optional_string("payload_kind", event.payload_kind);
-    optional_string("vendor", event.vendor);
-    optional_string("product", event.product);
-    optional_string("product_version", event.product_version);
-    optional_string("title", event.title);
-    optional_string("description", event.description);
-    key("severity");
-    writer_.StartObject();
-    key("label");
-    string(to_string(event.severity));
-    key("score");
-    writer_.Int(event.severity_score < 0    ? 0
-                : event.severity_score > 10 ? 10
-                                            : event.severity_score);
-    writer_.EndObject();
-    optional_string("status", event.status);
-    optional_string("category", event.category);
-    optional_string("classification", event.classification);
-    optional_string("determination", event.determination);
-    optional_string("assigned_to", event.assigned_to);
-    optional_string("detection_source", event.detection_source);
-    optional_string("service_source", event.service_source);
-    optional_string("detector_id", event.detector_id);
-    optional_string("incident_id", event.incident_id);
-    optional_string("url", event.url);
-    optional_string("remediation", event.remediation);
-    optional_string("subscription_id", event.subscription_id);
-    optional_string("resource_id", event.resource_id);
-    optional_time("time", event.time_ms);
-    optional_time("created_time", event.created_ms);
-    optional_time("updated_time", event.updated_ms);
-    optional_time("first_activity_time", event.first_activity_ms);
-    optional_time("last_activity_time", event.last_activity_ms);
-    optional_time("resolved_time", event.resolved_ms);
-    optional_list("tactics", event.tactics);
-    optional_list("techniques", event.techniques);
-    optional_list("tags", event.tags);
-    optional_list("recommended_actions", event.recommended_actions);
-    if (!event.entities.empty()) {
-      key("entities");
-      writer_.StartArray();
-      for (const Entity& entity : event.entities) write(entity);
-      writer_.EndArray();
-    }
-    if (!event.attributes.empty()) {
-      key("attributes");
-      writer_.StartObject();
-      for (std::size_t i = 0; i < event.attributes.size(); ++i) {
-        if (!is_first_with_key(event, i)) continue;
-        write(event.attributes[i]);
-      }
-      writer_.EndObject();
-    }
-    writer_.EndObject();
+  void begin_object() {
+    comma();
+    out_.push_back('{');
+    need_comma_ = false;
   }
-
- private:
-  void write(const Entity& entity) {
-    writer_.StartObject();
-    key("type");
-    string(to_string(entity.type));
-    optional_string("type_name", entity.type_name);
-    optional_string("role", entity.role);
-    optional_string("verdict", entity.verdict);
-    optional_string("name", entity.name);
-    optional_string("id", entity.id);
-    optional_string("domain", entity.domain);
-    optional_string("upn", entity.upn);
-    optional_string("sid", entity.sid);
-    optional_string("display_name", entity.display_name);
-    optional_string("address", entity.address);
-    optional_string("country", entity.country);
-    optional_string("path", entity.path);
-    optional_string("sha1", entity.sha1);
-    optional_string("sha256", entity.sha256);
-    optional_string("md5", entity.md5);
-    optional_string("url", entity.url);
-    optional_string("command_line", entity.command_line);
-    optional_string("user", entity.user);
-    optional_string("os", entity.os);
-    optional_string("subscription", entity.subscription);
-    if (entity.size >= 0) {
-      key("size");
-      writer_.Int64(entity.size);
-    }
-    writer_.EndObject();
+  void end_object() {
+    out_.push_back('}');
+    need_comma_ = true;
   }
-
-  void write(const Attribute& attribute) {
-    key(attribute.key);
-    switch (attribute.type) {
-      case Attribute::Type::string:
-        string(attribute.text);
-        return;
-      case Attribute::Type::integer:
-        writer_.Int64(attribute.integer);
-        return;
-      case Attribute::Type::number:
-        // JSON has no NaN/Infinity; rapidjson would write nothing and break the line.
-        if (std::isfinite(attribute.number)) {
-          writer_.Double(attribute.number);
-        } else {
-          writer_.Null();
-        }
-        return;
-      case Attribute::Type::boolean:
-        writer_.Bool(attribute.boolean);
-        return;
-      case Attribute::Type::json:
-        embedded_json(attribute.text);
-        return;
-    }
-    writer_.Null();
+  void begin_array() {
+    comma();
+    out_.push_back('[');
+    need_comma_ = false;
   }
-
-  // Attribute keys are unique in the output (the first wins, as in find_attribute).
-  static bool is_first_with_key(const Event& event, std::size_t index) {
-    for (std::size_t j = 0; j < index; ++j) {
-      if (event.attributes[j].key == event.attributes[index].key) return false;
-    }
-    return true;
+  void end_array() {
+    out_.push_back(']');
+    need_comma_ = true;
   }
-
-  // A json attribute is embedded as a JSON value, re-serialized compactly through a
-  // validating parse so a malformed text can never corrupt the line; one that does not
-  // parse is written as a string instead.
-  void embedded_json(std::string_view text) {
-    thread_local std::string scratch;
-    scratch.clear();
-    StringAppendStream scratch_stream(scratch);
-    JsonAppendWriter scratch_writer(scratch_stream);
-    rapidjson::Reader reader;
-    rapidjson::MemoryStream memory(text.data(), text.size());
-    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);
-    constexpr unsigned kFlags =
-        rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag;
-    if (text.empty() || !reader.Parse<kFlags>(input, scratch_writer) ||
-        !trim(text.substr(memory.Tell())).empty()) {
-      string(text);
-      return;
-    }
-    writer_.RawValue(scratch.data(), scratch.size(), raw_type(scratch.front()));
+  // Writes `"name":`; the next value needs no comma of its own.
+  void key(std::string_view name) {
+    comma();
+    append_json_string(out_, name);
+    out_.push_back(':');
+    need_comma_ = false;
   }
-
-  static rapidjson::Type raw_type(char first) {
-    switch (first) {
-      case '{':
-        return rapidjson::kObjectType;
-      case '[':
-        return rapidjson::kArrayType;
-      case '"':
-        return rapidjson::kStringType;
-      case 't':
-        return rapidjson::kTrueType;
-      case 'f':
-        return rapidjson::kFalseType;
-      case 'n':
-        return rapidjson::kNullType;
-      default:
-        return rapidjson::kNumberType;
-    }
-  }
-
-  void key(std::string_view name) { string(name); }
-
-  // Invalid UTF-8 would make the line invalid JSON: such strings are written with
-  // U+FFFD replacements (control characters are escaped by the writer).
   void string(std::string_view text) {
-    if (is_valid_utf8(text)) {
-      writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-      return;
-    }
-    thread_local std::string sanitized;
-    sanitized.clear();
-    append_utf8_sanitized(sanitized, text);
-    writer_.String(sanitized.data(), static_cast<rapidjson::SizeType>(sanitized.size()));
+    comma();
+    append_json_string(out_, text);
+    need_comma_ = true;
+  }
+  void integer(std::int64_t value) {
+    comma();
+    append_json_integer(out_, value);
+    need_comma_ = true;
+  }
+  void number(double value) {
+    comma();
+    append_json_double(out_, value);
+    need_comma_ = true;
+  }
+  void boolean(bool value) {
+    comma();
+    out_.append(value ? "true" : "false");
+    need_comma_ = true;
+  }
+  void raw(std::string_view json) {
+    comma();
+    out_.append(json);
+    need_comma_ = true;
   }
 
   void optional_string(std::string_view name, std::string_view text) {
@@ -219,33 +77,191 @@ class EventJsonWriter {
     key(name);
     string(text);
   }
-
   void optional_time(std::string_view name, std::int64_t ms) {
     if (ms == kNoTime) return;
     key(name);
-    thread_local std::string text;  // reused: no allocation per timestamp
-    text.clear();
-    append_iso8601_ms(text, ms);
-    writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    comma();
+    out_.push_back('"');
+    append_iso8601_ms(out_, ms);  // digits, '-', ':', '.', 'T', 'Z': nothing to escape
+    out_.push_back('"');
+    need_comma_ = true;
   }
-
   void optional_list(std::string_view name, const std::vector<std::string_view>& items) {
     if (items.empty()) return;
     key(name);
-    writer_.StartArray();
+    begin_array();
     for (std::string_view item : items) string(item);
-    writer_.EndArray();
+    end_array();
   }
 
-  StringAppendStream stream_;
-  JsonAppendWriter writer_;
+ private:
+  void comma() {
+    if (need_comma_) out_.push_back(',');
+  }
+
+  std::string& out_;
+  bool need_comma_ = false;
 };
+
+void write_entity(JsonLine& json, const Entity& entity) {
+  json.begin_object();
+  json.key("type");
+  json.string(to_string(entity.type));
+  json.optional_string("type_name", entity.type_name);
+  json.optional_string("role", entity.role);
+  json.optional_string("verdict", entity.verdict);
+  json.optional_string("name", entity.name);
+  json.optional_string("id", entity.id);
+  json.optional_string("domain", entity.domain);
+  json.optional_string("upn", entity.upn);
+  json.optional_string("sid", entity.sid);
+  json.optional_string("display_name", entity.display_name);
+  json.optional_string("address", entity.address);
+  json.optional_string("country", entity.country);
+  json.optional_string("path", entity.path);
+  json.optional_string("sha1", entity.sha1);
+  json.optional_string("sha256", entity.sha256);
+  json.optional_string("md5", entity.md5);
+  json.optional_string("url", entity.url);
+  json.optional_string("command_line", entity.command_line);
+  json.optional_string("user", entity.user);
+  json.optional_string("os", entity.os);
+  json.optional_string("subscription", entity.subscription);
+  if (entity.size >= 0) {
+    json.key("size");
+    json.integer(entity.size);
+  }
+  json.end_object();
+}
+
+// A json attribute is embedded as a JSON value, re-serialized compactly through a
+// validating parse so a malformed text can never corrupt the line; one that does not
+// parse is written as a string instead.
+void write_embedded_json(JsonLine& json, std::string_view text) {
+  thread_local std::string compact;  // reused: no allocation once warm
+  compact.clear();
+  rapidjson::MemoryStream memory(text.data(), text.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);
+  constexpr unsigned kFlags =
+      rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag;
+  bool parsed;
+  {
+    StringAppendStream stream(compact);  // flushed when it goes out of scope
+    JsonAppendWriter writer(stream);
+    rapidjson::Reader reader;
+    parsed = !text.empty() && !reader.Parse<kFlags>(input, writer).IsError();
+  }
+  if (!parsed || !trim(text.substr(memory.Tell())).empty()) {
+    json.string(text);
+    return;
+  }
+  json.raw(compact);
+}
+
+void write_attribute(JsonLine& json, const Attribute& attribute) {
+  json.key(attribute.key);
+  switch (attribute.type) {
+    case Attribute::Type::string:
+      json.string(attribute.text);
+      return;
+    case Attribute::Type::integer:
+      json.integer(attribute.integer);
+      return;
+    case Attribute::Type::number:
+      json.number(attribute.number);
+      return;
+    case Attribute::Type::boolean:
+      json.boolean(attribute.boolean);
+      return;
+    case Attribute::Type::json:
+      write_embedded_json(json, attribute.text);
+      return;
+  }
+  json.raw("null");
+}
+
+// Attribute keys are unique in the output (the first wins, as in find_attribute).
+bool is_first_with_key(const Event& event, std::size_t index) {
+  for (std::size_t j = 0; j < index; ++j) {
+    if (event.attributes[j].key == event.attributes[index].key) return false;
+  }
+  return true;
+}
 
 }  // namespace
 
 void encode_json(const Event& event, std::string& out) {
   out.reserve(out.size() + 1024 + event.description.size());
-  EventJsonWriter(out).write(event);
+  JsonLine json(out);
+  json.begin_object();
+  json.key("schema_version");
+  json.integer(kEventSchemaVersion);
+  json.key("kind");
+  json.string(to_string(event.kind));
+  json.key("id");
+  json.string(event.id);
+  json.optional_string("provider_id", event.provider_id);
+  if (!event.tenant_id.empty() || !event.tenant_name.empty()) {
+    json.key("tenant");
+    json.begin_object();
+    json.optional_string("id", event.tenant_id);
+    json.optional_string("name", event.tenant_name);
+    json.end_object();
+  }
+  json.optional_string("source", event.source);
+  json.optional_string("payload_kind", event.payload_kind);
+  json.optional_string("vendor", event.vendor);
+  json.optional_string("product", event.product);
+  json.optional_string("product_version", event.product_version);
+  json.optional_string("title", event.title);
+  json.optional_string("description", event.description);
+  json.key("severity");
+  json.begin_object();
+  json.key("label");
+  json.string(to_string(event.severity));
+  json.key("score");
+  json.integer(event.severity_score < 0    ? 0
+               : event.severity_score > 10 ? 10
+                                           : event.severity_score);
+  json.end_object();
+  json.optional_string("status", event.status);
+  json.optional_string("category", event.category);
+  json.optional_string("classification", event.classification);
+  json.optional_string("determination", event.determination);
+  json.optional_string("assigned_to", event.assigned_to);
+  json.optional_string("detection_source", event.detection_source);
+  json.optional_string("service_source", event.service_source);
+  json.optional_string("detector_id", event.detector_id);
+  json.optional_string("incident_id", event.incident_id);
+  json.optional_string("url", event.url);
+  json.optional_string("remediation", event.remediation);
+  json.optional_string("subscription_id", event.subscription_id);
+  json.optional_string("resource_id", event.resource_id);
+  json.optional_time("time", event.time_ms);
+  json.optional_time("created_time", event.created_ms);
+  json.optional_time("updated_time", event.updated_ms);
+  json.optional_time("first_activity_time", event.first_activity_ms);
+  json.optional_time("last_activity_time", event.last_activity_ms);
+  json.optional_time("resolved_time", event.resolved_ms);
+  json.optional_list("tactics", event.tactics);
+  json.optional_list("techniques", event.techniques);
+  json.optional_list("tags", event.tags);
+  json.optional_list("recommended_actions", event.recommended_actions);
+  if (!event.entities.empty()) {
+    json.key("entities");
+    json.begin_array();
+    for (const Entity& entity : event.entities) write_entity(json, entity);
+    json.end_array();
+  }
+  if (!event.attributes.empty()) {
+    json.key("attributes");
+    json.begin_object();
+    for (std::size_t i = 0; i < event.attributes.size(); ++i) {
+      if (is_first_with_key(event, i)) write_attribute(json, event.attributes[i]);
+    }
+    json.end_object();
+  }
+  json.end_object();
 }
 
 }  // namespace secfeed

@@ -17,11 +17,15 @@ void encode_raw(const Event& event, std::string& out) {
   }
   if (event.raw_value != nullptr) {
     const std::size_t start = out.size();
-    StringAppendStream stream(out);
-    JsonAppendWriter writer(stream);
+    bool written;
+    {
+      StringAppendStream stream(out);  // flushed when it goes out of scope
+      JsonAppendWriter writer(stream);
+      written = event.raw_value->Accept(writer);
+    }
     // Accept fails only on a non-finite number, which a parsed document cannot hold;
     // still never leave half a value behind.
-    if (event.raw_value->Accept(writer)) return;
+    if (written) return;
     out.resize(start);
   }
   out.append("{}");

@@ -145,6 +145,13 @@ void append_syslog_message(std::string& out, const SyslogHeaderOptions& options,
   out.append(msg);
 }
 
+bool truncate_message(std::string& out, std::size_t message_start, std::size_t max_bytes) {
+  if (message_start > out.size() || out.size() - message_start <= max_bytes) return false;
+  const std::string_view message = std::string_view(out).substr(message_start);
+  out.resize(message_start + utf8_truncation_point(message, max_bytes));
+  return true;
+}
+
 void append_octet_counted(std::string& out, std::string_view message) {
   append_number(out, static_cast<std::int64_t>(message.size()));
   out.push_back(' ');

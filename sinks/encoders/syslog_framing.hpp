@@ -48,6 +48,12 @@ int syslog_severity_for(const Event& event);
 void append_syslog_message(std::string& out, const SyslogHeaderOptions& options,
                            int syslog_severity, std::int64_t timestamp_ms, std::string_view msg);
 
+// Cuts the message at out[message_start..] to at most `max_bytes` (e.g. a UDP
+// datagram limit) without splitting a UTF-8 character. Returns true when it cut, so
+// the sink can count it; a cut CEF line loses trailing extension fields, never its
+// header's integrity.
+bool truncate_message(std::string& out, std::size_t message_start, std::size_t max_bytes);
+
 // RFC 6587 octet counting: "<len> <message>".
 void append_octet_counted(std::string& out, std::string_view message);
 // Same, for a message already at out[message_start..]: inserts the length prefix.

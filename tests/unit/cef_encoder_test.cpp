@@ -285,6 +285,18 @@ TEST(CefEncoder, ScoreValuesAcceptIntegersAndSkipNonFinite) {
             "cfp4Label=PreviousScore");
 }
 
+TEST(CefEncoder, CountsFromDoublesMustBeWholeAndInRange) {
+  Event e = test::sample_compliance();
+  e.attributes.clear();
+  e.add_number("passed_resources", 1e300);  // out of range: skipped, not undefined
+  e.add_number("failed_resources", 2.5);    // not a count
+  e.add_number("skipped_resources", 12.0);  // a whole number stored as a double
+  const std::string line = cef(e);
+  EXPECT_EQ(line.find("cn1="), std::string::npos);
+  EXPECT_EQ(line.find("cn2="), std::string::npos);
+  EXPECT_NE(line.find(" cn3=12 cn3Label=SkippedResources"), std::string::npos) << line;
+}
+
 TEST(CefEncoder, AppendsWithoutClearing) {
   std::string out = "<14>";
   encode_cef(minimal_alert(), out);
@@ -302,6 +314,19 @@ TEST(CefEncoder, VisitorReportsTheValuesTheEncoderWrites) {
             "rt start end deviceExternalId cat act outcome reason msg src dst dhost dvchost "
             "suser sntdom suid sproc spid fname filePath fileHash fsize request cs1 cs2 cs3 "
             "cs4 cs5 cs6 flexString1 flexString2 deviceCustomDate1 ");
+}
+
+TEST(CefEncoder, UnescapedFieldsAreWhatAParserReturns) {
+  Event e = minimal_alert();
+  e.description = "a=b\\c\nd";
+  e.tenant_id = "t|1";
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(cef_fields_unescaped(e), (Fields{{"deviceExternalId", "id-1"},
+                                             {"msg", "a=b\\c\nd"},
+                                             {"cs1", "t|1"},
+                                             {"cs1Label", "TenantId"}}));
+  EXPECT_EQ(extension_of(cef(e)),
+            "deviceExternalId=id-1 msg=a\\=b\\\\c\\nd cs1=t|1 cs1Label=TenantId");
 }
 
 }  // namespace

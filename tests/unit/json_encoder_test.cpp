@@ -25,12 +25,17 @@ std::string json(const Event& event) {
 
 // Validates one line against schemas/event.schema.json; returns "" or the violation.
 std::string schema_violation(const std::string& line) {
-  static const rapidjson::SchemaDocument* schema = [] {
-    rapidjson::Document document;
-    document.Parse(embedded::event_schema_json.data(), embedded::event_schema_json.size());
-    EXPECT_FALSE(document.HasParseError());
-    return new rapidjson::SchemaDocument(document);
-  }();
+  struct Schema {
+    static rapidjson::Document parse() {
+      rapidjson::Document document;
+      document.Parse(embedded::event_schema_json.data(), embedded::event_schema_json.size());
+      return document;
+    }
+    rapidjson::Document source = parse();  // outlives the schema compiled from it
+    rapidjson::SchemaDocument compiled{source};
+  };
+  static const Schema schema_holder;
+  const rapidjson::SchemaDocument* schema = &schema_holder.compiled;
   rapidjson::Document document;
   document.Parse<rapidjson::kParseValidateEncodingFlag>(line.data(), line.size());
   if (document.HasParseError()) return "not valid JSON: " + line;

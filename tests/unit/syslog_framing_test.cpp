@@ -124,6 +124,17 @@ TEST(SyslogFraming, LfFramingKeepsOneMessagePerLine) {
   EXPECT_EQ(out, "xy z\n");
 }
 
+TEST(SyslogFraming, TruncateMessageKeepsCharactersWhole) {
+  std::string out = "prefix:ab\xe2\x82\xac";  // message "ab€" (5 bytes) after 7
+  EXPECT_FALSE(truncate_message(out, 7, 5));
+  EXPECT_EQ(out, "prefix:ab\xe2\x82\xac");
+  EXPECT_TRUE(truncate_message(out, 7, 4));  // the cut falls inside "€": drop it whole
+  EXPECT_EQ(out, "prefix:ab");
+  EXPECT_TRUE(truncate_message(out, 7, 1));
+  EXPECT_EQ(out, "prefix:a");
+  EXPECT_FALSE(truncate_message(out, 99, 1));  // start past the end: nothing to cut
+}
+
 TEST(SyslogSeverity, FollowsTheCefScaleAndNeverPagesEveryone) {
   Event e;
   const auto severity = [&](Severity s, int score) {

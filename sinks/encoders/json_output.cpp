@@ -1,0 +1,84 @@
+#include "sinks/encoders/json_output.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include "connector/core/text.hpp"
+
+namespace secfeed {
+
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t run_start = 0;
+  const auto flush = [&](std::size_t end) { out.append(text.data() + run_start, end - run_start); };
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte < 0x80 && byte != '"' && byte != '\\') {
+      ++i;
+      continue;
+    }
+    if (byte >= 0x80) {
+      const std::size_t n = utf8_sequence_length(text, i);
+      if (n != 0) {
+        i += n;
+        continue;
+      }
+      flush(i);
+      out.append("\xEF\xBF\xBD");
+      run_start = ++i;
+      continue;
+    }
+    flush(i);
+    switch (byte) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      default: {
+        const char escape[] = {'\\', 'u', '0', '0', kHex[byte >> 4], kHex[byte & 0xF]};
+        out.append(escape, sizeof escape);
+      }
+    }
+    run_start = ++i;
+  }
+  flush(text.size());
+  out.push_back('"');
+}
+
+void append_json_double(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out.append("null");  // JSON has no NaN/Infinity
+    return;
+  }
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  const std::string_view text(buffer, static_cast<std::size_t>(result.ptr - buffer));
+  out.append(text);
+  if (text.find_first_of(".e") == std::string_view::npos) out.append(".0");
+}
+
+void append_json_integer(std::string& out, std::int64_t value) {
+  char buffer[24];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
+}
+
+}  // namespace secfeed
