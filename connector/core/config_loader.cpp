@@ -7,12 +7,48 @@
 #include <fstream>
 #include <sstream>
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
 #include "connector/core/config_loader_internal.hpp"
 
 namespace secfeed {
 namespace {
 
 using namespace config_detail;
+
+// YAML::Load reads the first document and ignores the rest, so a config split by "---"
+// would lose its second half silently. YAML::LoadAll cannot be used instead: yaml-cpp 0.7
+// loops forever on some malformed input there. This walks at most two documents.
+std::optional<YAML::Mark> second_document_mark(const std::string& text) {
+  class DocumentCounter : public YAML::EventHandler {
+   public:
+    std::optional<YAML::Mark> second;
+    void OnDocumentStart(const YAML::Mark& mark) override {
+      if (++documents_ == 2) second = mark;
+    }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+
+   private:
+    int documents_ = 0;
+  };
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentCounter counter;
+  for (int i = 0; i < 2 && parser.HandleNextDocument(counter); ++i) {
+  }
+  return counter.second;
+}
 
 void read_top_level(MapReader& root, Config& config) {
   config.state_dir = root.string_or("state_dir", config.state_dir);
@@ -78,6 +114,9 @@ Config load_document(const std::string& text, const std::string& name,
   YAML::Node root_node;
   try {
     root_node = YAML::Load(text);
+    if (const auto second = second_document_mark(text)) {
+      doc.fail(*second, "", "expected one YAML document, found a second one here");
+    }
   } catch (const YAML::Exception& e) {
     doc.fail(e.mark, "", "invalid YAML: " + e.msg);
   }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 namespace secfeed {
 namespace {
@@ -87,17 +88,20 @@ MapReader::MapReader(const ConfigDocument& doc, const YAML::Node& node, std::str
   if (!node.IsDefined() || node.IsNull()) return;
   if (!node.IsMap())
     doc_.fail(mark_, path_, "expected a mapping, got " + std::string(node_kind(node)));
+  // Hashed, so a mapping with very many keys stays linear.
+  std::unordered_map<std::string, int> first_lines;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
+    // Copies: the iterator hands out a temporary pair (references would dangle).
+    const YAML::Node key = it->first;
+    const YAML::Node value = it->second;
     if (!key.IsScalar()) doc_.fail(key.Mark(), path_, "a key must be a plain string");
     const std::string& name = key.Scalar();
-    for (const Entry& seen : entries_) {
-      if (seen.key == name) {
-        doc_.fail(key.Mark(), key_path(name),
-                  "duplicate key (first at line " + std::to_string(seen.key_mark.line + 1) + ")");
-      }
+    const auto [first, inserted] = first_lines.emplace(name, key.Mark().line + 1);
+    if (!inserted) {
+      doc_.fail(key.Mark(), key_path(name),
+                "duplicate key (first at line " + std::to_string(first->second) + ")");
     }
-    entries_.push_back({name, key.Mark(), it->second});
+    entries_.push_back({name, key.Mark(), value});
   }
 }
 

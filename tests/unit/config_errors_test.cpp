@@ -31,6 +31,11 @@ TEST(ConfigErrorsTest, EmptyOrNonMappingDocument) {
             "test.yaml:1:1: expected a mapping with tenants, sources and sinks");
 }
 
+TEST(ConfigErrorsTest, OnlyOneYamlDocument) {
+  EXPECT_EQ(load_error(kTenantYaml + kAlertsToFile + "---\nstate_dir: /x\n"),
+            "test.yaml:7:1: expected one YAML document, found a second one here");
+}
+
 TEST(ConfigErrorsTest, UnknownKeyWithSuggestion) {
   EXPECT_EQ(load_error(kTenantYaml + yaml(R"(
 sources: [{type: graph_alerts, intervall: 5m}]
