@@ -76,7 +76,7 @@ void read_top_level(MapReader& root, Config& config) {
     config.proxy.url = proxy->required_string("url");
     const auto url = parse_url(config.proxy.url);
     if (!url || (url->scheme != "http" && url->scheme != "https") || url->host.empty()) {
-      proxy->fail("url", "expected http://host:port, got " + quote_value(config.proxy.url));
+      proxy->fail("url", "expected http://host:port, got " + quote_url(config.proxy.url));
     }
     config.proxy.no_proxy = proxy->string_list("no_proxy").value_or(std::vector<std::string>{});
     config.proxy.username = proxy->string_or("username", "");

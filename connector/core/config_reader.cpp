@@ -37,11 +37,33 @@ bool read_whole_file(const std::string& path, std::string& out, std::string& err
 
 std::string quote_value(std::string_view text) {
   constexpr std::size_t kMax = 80;
+  const std::string_view shown = text.substr(0, utf8_truncation_point(text, kMax));
   std::string out = "\"";
-  out.append(text.substr(0, utf8_truncation_point(text, kMax)));
+  for (const char c : shown) {
+    // Control characters would garble (or drive) the terminal showing the error.
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+      out += kHex[static_cast<unsigned char>(c) & 0xf];
+    } else {
+      out += c;
+    }
+  }
   if (text.size() > kMax) out += "...";
   out += '"';
   return out;
+}
+
+std::string quote_url(std::string_view url) {
+  // scheme://user:password@host: the password must not reach an error message.
+  const std::size_t scheme_end = url.find("://");
+  const std::size_t at = url.find('@');
+  if (scheme_end != std::string_view::npos && at != std::string_view::npos && at > scheme_end) {
+    return quote_value(std::string(url.substr(0, scheme_end + 3)) + "(credentials)" +
+                       std::string(url.substr(at)));
+  }
+  return quote_value(url);
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

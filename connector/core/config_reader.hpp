@@ -75,7 +75,8 @@ class MapReader {
   }
 
   // `key` or `key_file` (the file's content without the trailing newline), never both.
-  // A literal secret in a world-readable file adds a warning.
+  // A literal secret in a world-readable file adds a warning. A `${VAR:-}` that expands
+  // to nothing counts as absent (optional secrets switched on from the environment).
   std::optional<Secret> secret(std::string_view key);
 
   // A list of strings; a single string is taken as a one-element list.
@@ -123,5 +124,7 @@ std::optional<E> MapReader::choice(std::string_view key, std::span<const EnumNam
 
 // "got \"text\"" with the text shortened so an error stays one readable line.
 std::string quote_value(std::string_view text);
+// quote_value() for a URL, with any user:password@ replaced by "(credentials)@".
+std::string quote_url(std::string_view url);
 
 }  // namespace secfeed

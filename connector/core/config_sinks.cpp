@@ -105,7 +105,7 @@ SyslogSinkConfig read_syslog(MapReader& reader, const Config& config) {
   const bool scheme_ok =
       url && (url->scheme == "udp" || url->scheme == "tcp" || url->scheme == "tls");
   if (!scheme_ok || url->host.empty() || !(url->path.empty() || url->path == "/")) {
-    reader.fail("url", "expected udp://, tcp:// or tls://host:port, got " + quote_value(sink.url));
+    reader.fail("url", "expected udp://, tcp:// or tls://host:port, got " + quote_url(sink.url));
   }
   sink.transport = url->scheme == "udp"   ? SyslogTransport::udp
                    : url->scheme == "tcp" ? SyslogTransport::tcp

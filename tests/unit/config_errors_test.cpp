@@ -400,6 +400,13 @@ TEST(ConfigErrorsTest, NoErrorEverQuotesASecret) {
   }
 }
 
+TEST(ConfigErrorsTest, UrlCredentialsAreNotEchoed) {
+  EXPECT_EQ(load_error(kTenantYaml + kAlertsToFile +
+                       "proxy: {url: \"http://me:S3cr3t-Client-Value@proxy:3128\"}\n"),
+            "test.yaml:7:14: proxy.url: expected http://host:port, got "
+            "\"http://(credentials)@proxy:3128\"");
+}
+
 TEST(ConfigErrorsTest, WorldReadableLiteralSecretWarns) {
   ConfigLoadOptions options = testing::test_options({{"PW", "from-env"}});
   options.world_readable = true;
