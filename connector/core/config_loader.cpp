@@ -2,9 +2,6 @@
 // the references between them.
 #include <sys/stat.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <sstream>
 
 #include <yaml-cpp/eventhandler.h>
@@ -148,14 +145,15 @@ Config load_config_string(std::string_view yaml, const std::string& name,
 }
 
 Config load_config_file(const std::string& path, const ConfigLoadOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot open: " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
+  constexpr std::size_t kMaxConfigFile = 16 << 20;
+  std::string text, error;
+  if (!read_small_file(path, kMaxConfigFile, text, error)) {
+    throw ConfigError(path + ": cannot read: " + error);
+  }
   bool world_readable = false;
   struct stat info {};
   if (::stat(path.c_str(), &info) == 0) world_readable = (info.st_mode & S_IROTH) != 0;
-  return load_document(text.str(), path, options, options.world_readable.value_or(world_readable));
+  return load_document(text, path, options, options.world_readable.value_or(world_readable));
 }
 
 }  // namespace secfeed

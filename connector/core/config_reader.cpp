@@ -17,23 +17,29 @@ std::string_view node_kind(const YAML::Node& node) {
   return "a scalar";
 }
 
-bool read_whole_file(const std::string& path, std::string& out, std::string& error) {
+}  // namespace
+
+bool read_small_file(const std::string& path, std::size_t limit, std::string& out,
+                     std::string& error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = std::strerror(errno);
     return false;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  // Bounded: a path such as /dev/zero must fail, not exhaust memory.
+  out.assign(limit + 1, '\0');
+  in.read(out.data(), std::streamsize(out.size()));
   if (in.bad()) {
-    error = "read error";
+    error = errno == EISDIR ? "is a directory" : "read error";
     return false;
   }
-  out = std::move(buffer).str();
+  out.resize(std::size_t(in.gcount()));
+  if (out.size() > limit) {
+    error = "larger than " + std::to_string(limit) + " bytes";
+    return false;
+  }
   return true;
 }
-
-}  // namespace
 
 std::string quote_value(std::string_view text) {
   constexpr std::size_t kMax = 80;
@@ -311,7 +317,8 @@ std::optional<Secret> MapReader::secret(std::string_view key) {
   if (file_entry == nullptr) return std::nullopt;
   const std::string path = scalar(*file_entry, "a file path").value;
   std::string content, error;
-  if (!read_whole_file(path, content, error)) {
+  constexpr std::size_t kMaxSecretFile = 64 * 1024;
+  if (!read_small_file(path, kMaxSecretFile, content, error)) {
     fail_at(*file_entry, "cannot read " + quote_value(path) + ": " + error);
   }
   while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) {

@@ -34,6 +34,11 @@ struct ConfigDocument {
   std::string position(const YAML::Mark& mark) const;  // "FILE:LINE:COLUMN"
 };
 
+// Reads a whole file of at most `limit` bytes; false with a reason (strerror text,
+// "is a directory", "larger than N bytes") otherwise.
+bool read_small_file(const std::string& path, std::size_t limit, std::string& out,
+                     std::string& error);
+
 // Edit distance with transpositions, for "did you mean" (keys are short).
 std::size_t edit_distance(std::string_view a, std::string_view b);
 

@@ -433,8 +433,24 @@ TEST(ConfigErrorsTest, FileErrors) {
     load_config_file("/nonexistent/secfeed.yaml");
     FAIL() << "loaded a missing file";
   } catch (const ConfigError& e) {
-    EXPECT_STREQ(e.what(), "/nonexistent/secfeed.yaml: cannot open: No such file or directory");
+    EXPECT_STREQ(e.what(), "/nonexistent/secfeed.yaml: cannot read: No such file or directory");
   }
+  try {
+    load_config_file("/tmp");
+    FAIL() << "loaded a directory";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "/tmp: cannot read: is a directory");
+  }
+  const std::string head =
+      "tenants:\n  - id: 00000000-0000-0000-0000-000000000001\n"
+      "    client_id: 11111111-1111-1111-1111-111111111111\n";
+  EXPECT_EQ(load_error(head + "    client_secret_file: /dev/zero\n" + kAlertsToFile),
+            "test.yaml:4:25: tenants[0].client_secret_file: cannot read \"/dev/zero\": larger "
+            "than 65536 bytes");
+  const testing::TempFile empty("\n");
+  EXPECT_EQ(
+      load_error(head + "    client_secret_file: " + empty.path() + "\n" + kAlertsToFile),
+      "test.yaml:4:25: tenants[0].client_secret_file: the file \"" + empty.path() + "\" is empty");
 }
 
 }  // namespace
