@@ -172,6 +172,16 @@ void MapReader::fail(std::string_view key, std::string_view message) const {
   doc_.fail(mark_, key_path(key), message);
 }
 
+void MapReader::warn(std::string_view key, std::string_view message) const {
+  if (doc_.warnings == nullptr) return;
+  YAML::Mark mark = mark_;
+  for (const Entry& entry : entries_) {
+    if (entry.key == key) mark = value_mark(entry);
+  }
+  doc_.warnings->push_back(doc_.position(mark) + ": " + key_path(key) + ": " +
+                           std::string(message));
+}
+
 void MapReader::fail_here(std::string_view message) const {
   doc_.fail(mark_, path_, message);
 }
@@ -307,10 +317,9 @@ std::optional<Secret> MapReader::secret(std::string_view key) {
       if (value.substituted) return std::nullopt;
       fail_at(*inline_entry, "must not be empty");
     }
-    if (!value.substituted && doc_.world_readable && doc_.warnings != nullptr) {
-      doc_.warnings->push_back(doc_.position(value_mark(*inline_entry)) + ": " + key_path(key) +
-                               ": a literal secret in a file every user can read; use " + file_key +
-                               ", ${ENV_VAR} or chmod o-r");
+    if (!value.substituted && doc_.world_readable) {
+      warn(key, "a literal secret in a file every user can read; use " + file_key +
+                    ", ${ENV_VAR} or chmod o-r");
     }
     return Secret(std::move(value.value));
   }

@@ -60,6 +60,8 @@ class MapReader {
   [[noreturn]] void fail(std::string_view key, std::string_view message) const;
   // An error about the mapping as a whole ("exactly one of ... is required").
   [[noreturn]] void fail_here(std::string_view message) const;
+  // Adds "FILE:LINE:COLUMN: key.path: message" to Config::warnings.
+  void warn(std::string_view key, std::string_view message) const;
 
   std::optional<std::string> string(std::string_view key);
   std::string string_or(std::string_view key, std::string fallback);
