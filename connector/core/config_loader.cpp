@@ -2,10 +2,10 @@
 // the references between them.
 #include <sys/stat.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include "connector/core/config_loader_internal.hpp"
 
@@ -13,6 +13,39 @@ namespace secfeed {
 namespace {
 
 using namespace config_detail;
+
+// YAML::Load reads the first document and ignores the rest, so a config split by "---"
+// would lose its second half silently. YAML::LoadAll cannot be used instead: yaml-cpp 0.7
+// loops forever on some malformed input there. This walks at most two documents.
+std::optional<YAML::Mark> second_document_mark(const std::string& text) {
+  class DocumentCounter : public YAML::EventHandler {
+   public:
+    std::optional<YAML::Mark> second;
+    void OnDocumentStart(const YAML::Mark& mark) override {
+      if (++documents_ == 2) second = mark;
+    }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+
+   private:
+    int documents_ = 0;
+  };
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentCounter counter;
+  for (int i = 0; i < 2 && parser.HandleNextDocument(counter); ++i) {
+  }
+  return counter.second;
+}
 
 void read_top_level(MapReader& root, Config& config) {
   config.state_dir = root.string_or("state_dir", config.state_dir);
@@ -40,7 +73,7 @@ void read_top_level(MapReader& root, Config& config) {
     config.proxy.url = proxy->required_string("url");
     const auto url = parse_url(config.proxy.url);
     if (!url || (url->scheme != "http" && url->scheme != "https") || url->host.empty()) {
-      proxy->fail("url", "expected http://host:port, got " + quote_value(config.proxy.url));
+      proxy->fail("url", "expected http://host:port, got " + quote_url(config.proxy.url));
     }
     config.proxy.no_proxy = proxy->string_list("no_proxy").value_or(std::vector<std::string>{});
     config.proxy.username = proxy->string_or("username", "");
@@ -78,6 +111,9 @@ Config load_document(const std::string& text, const std::string& name,
   YAML::Node root_node;
   try {
     root_node = YAML::Load(text);
+    if (const auto second = second_document_mark(text)) {
+      doc.fail(*second, "", "expected one YAML document, found a second one here");
+    }
   } catch (const YAML::Exception& e) {
     doc.fail(e.mark, "", "invalid YAML: " + e.msg);
   }
@@ -109,14 +145,15 @@ Config load_config_string(std::string_view yaml, const std::string& name,
 }
 
 Config load_config_file(const std::string& path, const ConfigLoadOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot open: " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
+  constexpr std::size_t kMaxConfigFile = 16 << 20;
+  std::string text, error;
+  if (!read_small_file(path, kMaxConfigFile, text, error)) {
+    throw ConfigError(path + ": cannot read: " + error);
+  }
   bool world_readable = false;
   struct stat info {};
   if (::stat(path.c_str(), &info) == 0) world_readable = (info.st_mode & S_IROTH) != 0;
-  return load_document(text.str(), path, options, options.world_readable.value_or(world_readable));
+  return load_document(text, path, options, options.world_readable.value_or(world_readable));
 }
 
 }  // namespace secfeed

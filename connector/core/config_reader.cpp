@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 namespace secfeed {
 namespace {
@@ -16,31 +17,59 @@ std::string_view node_kind(const YAML::Node& node) {
   return "a scalar";
 }
 
-bool read_whole_file(const std::string& path, std::string& out, std::string& error) {
+}  // namespace
+
+bool read_small_file(const std::string& path, std::size_t limit, std::string& out,
+                     std::string& error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = std::strerror(errno);
     return false;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  // Bounded: a path such as /dev/zero must fail, not exhaust memory.
+  out.assign(limit + 1, '\0');
+  in.read(out.data(), std::streamsize(out.size()));
   if (in.bad()) {
-    error = "read error";
+    error = errno == EISDIR ? "is a directory" : "read error";
     return false;
   }
-  out = std::move(buffer).str();
+  out.resize(std::size_t(in.gcount()));
+  if (out.size() > limit) {
+    error = "larger than " + std::to_string(limit) + " bytes";
+    return false;
+  }
   return true;
 }
 
-}  // namespace
-
 std::string quote_value(std::string_view text) {
   constexpr std::size_t kMax = 80;
+  const std::string_view shown = text.substr(0, utf8_truncation_point(text, kMax));
   std::string out = "\"";
-  out.append(text.substr(0, utf8_truncation_point(text, kMax)));
+  for (const char c : shown) {
+    // Control characters would garble (or drive) the terminal showing the error.
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+      out += kHex[static_cast<unsigned char>(c) & 0xf];
+    } else {
+      out += c;
+    }
+  }
   if (text.size() > kMax) out += "...";
   out += '"';
   return out;
+}
+
+std::string quote_url(std::string_view url) {
+  // scheme://user:password@host: the password must not reach an error message.
+  const std::size_t scheme_end = url.find("://");
+  const std::size_t at = url.find('@');
+  if (scheme_end != std::string_view::npos && at != std::string_view::npos && at > scheme_end) {
+    return quote_value(std::string(url.substr(0, scheme_end + 3)) + "(credentials)" +
+                       std::string(url.substr(at)));
+  }
+  return quote_value(url);
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -87,17 +116,20 @@ MapReader::MapReader(const ConfigDocument& doc, const YAML::Node& node, std::str
   if (!node.IsDefined() || node.IsNull()) return;
   if (!node.IsMap())
     doc_.fail(mark_, path_, "expected a mapping, got " + std::string(node_kind(node)));
+  // Hashed, so a mapping with very many keys stays linear.
+  std::unordered_map<std::string, int> first_lines;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
+    // Copies: the iterator hands out a temporary pair (references would dangle).
+    const YAML::Node key = it->first;
+    const YAML::Node value = it->second;
     if (!key.IsScalar()) doc_.fail(key.Mark(), path_, "a key must be a plain string");
     const std::string& name = key.Scalar();
-    for (const Entry& seen : entries_) {
-      if (seen.key == name) {
-        doc_.fail(key.Mark(), key_path(name),
-                  "duplicate key (first at line " + std::to_string(seen.key_mark.line + 1) + ")");
-      }
+    const auto [first, inserted] = first_lines.emplace(name, key.Mark().line + 1);
+    if (!inserted) {
+      doc_.fail(key.Mark(), key_path(name),
+                "duplicate key (first at line " + std::to_string(first->second) + ")");
     }
-    entries_.push_back({name, key.Mark(), it->second});
+    entries_.push_back({name, key.Mark(), value});
   }
 }
 
@@ -138,6 +170,16 @@ void MapReader::fail(std::string_view key, std::string_view message) const {
     if (entry.key == key) fail_at(entry, message);
   }
   doc_.fail(mark_, key_path(key), message);
+}
+
+void MapReader::warn(std::string_view key, std::string_view message) const {
+  if (doc_.warnings == nullptr) return;
+  YAML::Mark mark = mark_;
+  for (const Entry& entry : entries_) {
+    if (entry.key == key) mark = value_mark(entry);
+  }
+  doc_.warnings->push_back(doc_.position(mark) + ": " + key_path(key) + ": " +
+                           std::string(message));
 }
 
 void MapReader::fail_here(std::string_view message) const {
@@ -275,17 +317,17 @@ std::optional<Secret> MapReader::secret(std::string_view key) {
       if (value.substituted) return std::nullopt;
       fail_at(*inline_entry, "must not be empty");
     }
-    if (!value.substituted && doc_.world_readable && doc_.warnings != nullptr) {
-      doc_.warnings->push_back(doc_.position(value_mark(*inline_entry)) + ": " + key_path(key) +
-                               ": a literal secret in a file every user can read; use " + file_key +
-                               ", ${ENV_VAR} or chmod o-r");
+    if (!value.substituted && doc_.world_readable) {
+      warn(key, "a literal secret in a file every user can read; use " + file_key +
+                    ", ${ENV_VAR} or chmod o-r");
     }
     return Secret(std::move(value.value));
   }
   if (file_entry == nullptr) return std::nullopt;
   const std::string path = scalar(*file_entry, "a file path").value;
   std::string content, error;
-  if (!read_whole_file(path, content, error)) {
+  constexpr std::size_t kMaxSecretFile = 64 * 1024;
+  if (!read_small_file(path, kMaxSecretFile, content, error)) {
     fail_at(*file_entry, "cannot read " + quote_value(path) + ": " + error);
   }
   while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) {

@@ -34,6 +34,11 @@ struct ConfigDocument {
   std::string position(const YAML::Mark& mark) const;  // "FILE:LINE:COLUMN"
 };
 
+// Reads a whole file of at most `limit` bytes; false with a reason (strerror text,
+// "is a directory", "larger than N bytes") otherwise.
+bool read_small_file(const std::string& path, std::size_t limit, std::string& out,
+                     std::string& error);
+
 // Edit distance with transpositions, for "did you mean" (keys are short).
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
@@ -55,6 +60,8 @@ class MapReader {
   [[noreturn]] void fail(std::string_view key, std::string_view message) const;
   // An error about the mapping as a whole ("exactly one of ... is required").
   [[noreturn]] void fail_here(std::string_view message) const;
+  // Adds "FILE:LINE:COLUMN: key.path: message" to Config::warnings.
+  void warn(std::string_view key, std::string_view message) const;
 
   std::optional<std::string> string(std::string_view key);
   std::string string_or(std::string_view key, std::string fallback);
@@ -75,7 +82,8 @@ class MapReader {
   }
 
   // `key` or `key_file` (the file's content without the trailing newline), never both.
-  // A literal secret in a world-readable file adds a warning.
+  // A literal secret in a world-readable file adds a warning. A `${VAR:-}` that expands
+  // to nothing counts as absent (optional secrets switched on from the environment).
   std::optional<Secret> secret(std::string_view key);
 
   // A list of strings; a single string is taken as a one-element list.
@@ -123,5 +131,7 @@ std::optional<E> MapReader::choice(std::string_view key, std::span<const EnumNam
 
 // "got \"text\"" with the text shortened so an error stays one readable line.
 std::string quote_value(std::string_view text);
+// quote_value() for a URL, with any user:password@ replaced by "(credentials)@".
+std::string quote_url(std::string_view url);
 
 }  // namespace secfeed

@@ -86,6 +86,9 @@ void read_tls_client(MapReader& reader, TlsClientConfig& tls) {
   tls.key_file = reader.string_or("key_file", "");
   tls.server_name = reader.string_or("server_name", "");
   tls.insecure_skip_verify = reader.boolean_or("insecure_skip_verify", false);
+  if (tls.insecure_skip_verify) {
+    reader.warn("insecure_skip_verify", "the receiver's certificate is not verified");
+  }
   if (tls.cert_file.empty() != tls.key_file.empty()) {
     reader.fail(tls.cert_file.empty() ? "cert_file" : "key_file",
                 "cert_file and key_file go together (client certificate)");
@@ -105,7 +108,7 @@ SyslogSinkConfig read_syslog(MapReader& reader, const Config& config) {
   const bool scheme_ok =
       url && (url->scheme == "udp" || url->scheme == "tcp" || url->scheme == "tls");
   if (!scheme_ok || url->host.empty() || !(url->path.empty() || url->path == "/")) {
-    reader.fail("url", "expected udp://, tcp:// or tls://host:port, got " + quote_value(sink.url));
+    reader.fail("url", "expected udp://, tcp:// or tls://host:port, got " + quote_url(sink.url));
   }
   sink.transport = url->scheme == "udp"   ? SyslogTransport::udp
                    : url->scheme == "tcp" ? SyslogTransport::tcp

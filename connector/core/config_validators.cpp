@@ -81,8 +81,8 @@ std::optional<std::string> read_https_url(MapReader& reader, std::string_view ke
   const bool ok = parts && (parts->scheme == "https" ||
                             (parts->scheme == "http" && is_loopback_host(parts->host)));
   if (!ok) {
-    reader.fail(key, "expected an https:// URL (http:// only for a loopback host), got " +
-                         quote_value(*url));
+    reader.fail(
+        key, "expected an https:// URL (http:// only for a loopback host), got " + quote_url(*url));
   }
   while (url->size() > parts->scheme.size() + 3 && url->back() == '/') url->pop_back();
   return url;

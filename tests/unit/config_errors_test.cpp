@@ -31,6 +31,11 @@ TEST(ConfigErrorsTest, EmptyOrNonMappingDocument) {
             "test.yaml:1:1: expected a mapping with tenants, sources and sinks");
 }
 
+TEST(ConfigErrorsTest, OnlyOneYamlDocument) {
+  EXPECT_EQ(load_error(kTenantYaml + kAlertsToFile + "---\nstate_dir: /x\n"),
+            "test.yaml:7:1: expected one YAML document, found a second one here");
+}
+
 TEST(ConfigErrorsTest, UnknownKeyWithSuggestion) {
   EXPECT_EQ(load_error(kTenantYaml + yaml(R"(
 sources: [{type: graph_alerts, intervall: 5m}]
@@ -395,6 +400,13 @@ TEST(ConfigErrorsTest, NoErrorEverQuotesASecret) {
   }
 }
 
+TEST(ConfigErrorsTest, UrlCredentialsAreNotEchoed) {
+  EXPECT_EQ(load_error(kTenantYaml + kAlertsToFile +
+                       "proxy: {url: \"http://me:S3cr3t-Client-Value@proxy:3128\"}\n"),
+            "test.yaml:7:14: proxy.url: expected http://host:port, got "
+            "\"http://(credentials)@proxy:3128\"");
+}
+
 TEST(ConfigErrorsTest, WorldReadableLiteralSecretWarns) {
   ConfigLoadOptions options = testing::test_options({{"PW", "from-env"}});
   options.world_readable = true;
@@ -421,8 +433,24 @@ TEST(ConfigErrorsTest, FileErrors) {
     load_config_file("/nonexistent/secfeed.yaml");
     FAIL() << "loaded a missing file";
   } catch (const ConfigError& e) {
-    EXPECT_STREQ(e.what(), "/nonexistent/secfeed.yaml: cannot open: No such file or directory");
+    EXPECT_STREQ(e.what(), "/nonexistent/secfeed.yaml: cannot read: No such file or directory");
   }
+  try {
+    load_config_file("/tmp");
+    FAIL() << "loaded a directory";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "/tmp: cannot read: is a directory");
+  }
+  const std::string head =
+      "tenants:\n  - id: 00000000-0000-0000-0000-000000000001\n"
+      "    client_id: 11111111-1111-1111-1111-111111111111\n";
+  EXPECT_EQ(load_error(head + "    client_secret_file: /dev/zero\n" + kAlertsToFile),
+            "test.yaml:4:25: tenants[0].client_secret_file: cannot read \"/dev/zero\": larger "
+            "than 65536 bytes");
+  const testing::TempFile empty("\n");
+  EXPECT_EQ(
+      load_error(head + "    client_secret_file: " + empty.path() + "\n" + kAlertsToFile),
+      "test.yaml:4:25: tenants[0].client_secret_file: the file \"" + empty.path() + "\" is empty");
 }
 
 }  // namespace

@@ -323,6 +323,9 @@ sinks:
   EXPECT_EQ(syslog.facility, 13);
   EXPECT_EQ(syslog.max_message_size, 65536u);
   EXPECT_TRUE(syslog.tls.insecure_skip_verify);
+  EXPECT_EQ(config.warnings,
+            std::vector<std::string>{"test.yaml:12:33: sinks[0].tls.insecure_skip_verify: the "
+                                     "receiver's certificate is not verified"});
   EXPECT_EQ(syslog.tls.server_name, "siem");
 
   const SinkConfig& kafka_sink = config.sinks[1];
