@@ -110,14 +110,17 @@ int run_daemon(const Config& config, const DaemonOptions& options) {
     });
   }
 
+  // One line: every source's and sink's counters, then the dead-letter count.
   const auto log_status = [&] {
+    std::string line;
     for (const auto& source : sources) {
-      log_info("status", "source " + source->name() + ": " + source->status());
+      line += source->name() + ": " + source->status() + " | ";
     }
     for (const auto& sink : pipeline.sinks()) {
-      log_info("status", "sink " + sink->name() + ": " + sink_status(*sink));
+      line += sink->name() + ": " + sink_status(*sink) + " | ";
     }
-    log_info("status", "dead letters: " + std::to_string(dead_letters.written()));
+    line += "dead_letters=" + std::to_string(dead_letters.written());
+    log_info("status", line);
   };
 
   // Status lines on an interval.
