@@ -213,8 +213,10 @@ struct BufferConfig {
   std::string path;  // disk buffer directory; default <state_dir>/buffer/<sink name>
 };
 
+// The loader fills in per-type defaults (config_sinks.cpp: traits_of): syslog 1000 /
+// 100ms, kafka 10000 / 100ms, log_analytics 10000 / 5s, file 1000 / 1s; 1 MB each.
 struct BatchConfig {
-  std::size_t max_events = 500;
+  std::size_t max_events = 1000;
   std::uint64_t max_bytes = 1'000'000;
   Duration max_wait = 1s;
 };
@@ -269,7 +271,7 @@ struct LogAnalyticsSinkConfig {
 };
 
 struct FileRotateConfig {
-  std::uint64_t max_size = 0;  // 0: never rotate
+  std::uint64_t max_size = 0;  // 0: never rotate (no rotate: section); with one: 100 MiB
   int max_files = 5;
 };
 
