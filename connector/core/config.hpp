@@ -1,4 +1,4 @@
-// The configuration model: what a YAML config file (docs/configuration.md) becomes after
+// The configuration model: what a YAML config file (README.md, "Configuration") becomes after
 // loading, interpolation, defaults and validation. Every field carries its default here,
 // so a default-constructed struct is exactly what an absent section means.
 //

@@ -1,22 +1,18 @@
 // libFuzzer entry: the YAML config loader must turn any text into a Config or a
-// ConfigError, never a crash or an uncaught exception of another type.
-#include <unistd.h>
-
+// ConfigError, never a crash, a hang or an exception of another type.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <string>
+#include <string_view>
 
 #include "connector/core/config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::string path = "/tmp/secfeed-fuzz-config-" + std::to_string(getpid()) + ".yaml";
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (file == nullptr) return 0;
-  std::fwrite(data, 1, size, file);
-  std::fclose(file);
+  const std::string_view yaml(reinterpret_cast<const char*>(data), size);
+  secfeed::ConfigLoadOptions options;
+  options.env = [](const std::string&) { return std::optional<std::string>{}; };
+  options.world_readable = false;
   try {
-    (void)secfeed::load_config_file(path);
+    (void)secfeed::load_config_string(yaml, "fuzz.yaml", options);
   } catch (const secfeed::ConfigError&) {
     // Expected for most inputs.
   }
