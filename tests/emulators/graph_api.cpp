@@ -183,7 +183,9 @@ void serve_collection(Collection collection, const TenantGraph& graph, const Req
     }
     top = *value;
   }
-  Ticks as_of = now;
+  // The snapshot ends one tick before `now`, so nothing created at `now` (by this or a
+  // concurrent control request) can slip into a snapshot that later pages replay.
+  Ticks as_of = now - 1;
   std::int64_t offset = 0;
   if (const auto token = request.param("$skiptoken")) {
     if (!parse_skiptoken(*token, as_of, offset) || as_of > now) {
