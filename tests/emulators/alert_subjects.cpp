@@ -9,13 +9,13 @@
 namespace secfeed::emulator {
 namespace {
 
-constexpr std::array<std::string_view, 8> kFirstNames{"alex",  "maria", "chen", "fatima",
+constexpr std::array<std::string_view, 8> kFirstNames{"alex",  "maria", "chen",  "fatima",
                                                       "jonas", "priya", "lucas", "amara"};
-constexpr std::array<std::string_view, 6> kLastNames{"wilber", "garcia", "nakamura",
+constexpr std::array<std::string_view, 6> kLastNames{"wilber", "garcia",    "nakamura",
                                                      "okafor", "lindqvist", "rossi"};
 constexpr std::array<std::string_view, 4> kCountries{"US", "NL", "BR", "SG"};
-constexpr std::array<std::string_view, 4> kFiles{"invoice_0423.docm", "update.ps1",
-                                                 "payload.dll", "setup_x64.exe"};
+constexpr std::array<std::string_view, 4> kFiles{"invoice_0423.docm", "update.ps1", "payload.dll",
+                                                 "setup_x64.exe"};
 
 std::string hex(SeededRandom& random, int bytes) {
   std::string out;
@@ -85,7 +85,8 @@ AlertSubjects subjects_for(std::uint64_t seed) {
   s.account_name = std::string(first) + "." + std::string(last);
   s.display_name = capitalized(first) + " " + capitalized(last);
   s.upn = s.account_name + "@" + s.domain;
-  s.user_sid = "S-1-5-21-1782978651-4103453239-1830522932-" + std::to_string(random.between(1100, 9999));
+  s.user_sid =
+      "S-1-5-21-1782978651-4103453239-1830522932-" + std::to_string(random.between(1100, 9999));
   s.aad_user_id = guid_from(random.next(), random.next());
   s.device_name = "ws-" + std::to_string(random.between(1000, 9999)) + ".corp.contoso.com";
   s.device_id = hex(random, 20);
@@ -93,7 +94,8 @@ AlertSubjects subjects_for(std::uint64_t seed) {
   s.os_platform = random.chance(80) ? "Windows11" : "Windows10";
   s.remote_ip = "203.0.113." + std::to_string(random.between(1, 254));
   s.country = std::string(kCountries[random.next() % kCountries.size()]);
-  s.local_ip = "10.1." + std::to_string(random.between(0, 255)) + "." + std::to_string(random.between(1, 254));
+  s.local_ip = "10.1." + std::to_string(random.between(0, 255)) + "." +
+               std::to_string(random.between(1, 254));
   s.url = "https://cdn-" + std::to_string(random.between(10, 99)) + ".malicious-example.net/dl/" +
           hex(random, 4);
   s.file_name = std::string(kFiles[random.next() % kFiles.size()]);
@@ -102,7 +104,8 @@ AlertSubjects subjects_for(std::uint64_t seed) {
   s.sha256 = hex(random, 32);
   s.file_size = random.between(10'000, 5'000'000);
   s.process_id = random.between(1000, 30000);
-  s.command_line = "powershell.exe -NoProfile -ExecutionPolicy Bypass -EncodedCommand " + hex(random, 12);
+  s.command_line =
+      "powershell.exe -NoProfile -ExecutionPolicy Bypass -EncodedCommand " + hex(random, 12);
   s.app_name = random.chance(50) ? "Contoso Sync Helper" : "Mail Organizer Pro";
   s.app_id = random.between(10000, 99999);
   return s;

@@ -35,22 +35,22 @@ const std::array<AlertTemplate, 8> kTemplates{{
      "Microsoft Defender for Office 365", "Email messages containing malicious file removed",
      "InitialAccess", "high",
      "Emails with a malicious attachment were delivered and later removed by ZAP.",
-     "Review the affected mailboxes and block the sender.",
-     "d3b1c2f4-0000-4d6c-9a1e-5f0c8e3b2a11", kT1566, kMail, "Qakbot"},
+     "Review the affected mailboxes and block the sender.", "d3b1c2f4-0000-4d6c-9a1e-5f0c8e3b2a11",
+     kT1566, kMail, "Qakbot"},
     {"aa", "microsoftDefenderForIdentity", "microsoftDefenderForIdentity",
      "Microsoft Defender for Identity", "Suspected brute-force attack (Kerberos, NTLM)",
      "CredentialAccess", "medium",
      "Many failed authentication attempts against several accounts from one source.",
      "Reset passwords of the attacked accounts and enforce MFA.",
      "0b5a8a7e-8b94-4c1d-a2f1-9d0c2c3a4b55", kT1078, kIdentity, ""},
-    {"ca", "microsoftDefenderForCloudApps", "cloudAppSecurity",
-     "Microsoft Defender for Cloud Apps", "Mass download by a single user", "Exfiltration",
-     "low", "A user downloaded an unusual number of files from SharePoint in one session.",
+    {"ca", "microsoftDefenderForCloudApps", "cloudAppSecurity", "Microsoft Defender for Cloud Apps",
+     "Mass download by a single user", "Exfiltration", "low",
+     "A user downloaded an unusual number of files from SharePoint in one session.",
      "Confirm with the user; suspend the session if unexpected.",
      "c0b7e7a1-3e22-4b3b-8a5c-1e9d7f2a6c33", kT1567, kCloudApps, ""},
     {"da", "microsoftDefenderForEndpoint", "microsoftDefenderForEndpoint",
-     "Microsoft Defender for Endpoint", "Credential dumping from LSASS memory",
-     "CredentialAccess", "high", "A process read LSASS memory, a common credential theft step.",
+     "Microsoft Defender for Endpoint", "Credential dumping from LSASS memory", "CredentialAccess",
+     "high", "A process read LSASS memory, a common credential theft step.",
      "Isolate the device and reset credentials of accounts that signed in on it.",
      "5e2d4f1a-6b7c-4d8e-9f00-112233445566", kT1003, kCredential, "Mimikatz"},
     {"da", "microsoft365Defender", "microsoft365Defender", "Microsoft 365 Defender",
@@ -64,16 +64,17 @@ const std::array<AlertTemplate, 8> kTemplates{{
      "Review the app's permissions and revoke consent if unexpected.",
      "3c4d5e6f-7a8b-4c9d-8e0f-a1b2c3d4e5f6", kT1528, kOAuth, ""},
     // microsoftDefenderForCloud / microsoftDefenderForStorage are newer than unknownFutureValue.
-    {"dc", "microsoftDefenderForCloud", "microsoftDefenderForStorage", "Microsoft Defender for Cloud",
-     "Access from a suspicious IP to a storage account", "InitialAccess", "low",
+    {"dc", "microsoftDefenderForCloud", "microsoftDefenderForStorage",
+     "Microsoft Defender for Cloud", "Access from a suspicious IP to a storage account",
+     "InitialAccess", "low",
      "A storage account was accessed from an IP address known for malicious activity.",
-     "Restrict network access to the storage account.",
-     "6d5c4b3a-2918-4776-a5b4-c3d2e1f0a9b8", kNone, kStorage, ""},
+     "Restrict network access to the storage account.", "6d5c4b3a-2918-4776-a5b4-c3d2e1f0a9b8",
+     kNone, kStorage, ""},
 }};
 
-constexpr std::string_view kEvolvable[] = {
-    "microsoftDefenderForCloud", "microsoftSentinel", "microsoftInsiderRiskManagement",
-    "microsoftDefenderForStorage", "awaitingAction"};
+constexpr std::string_view kEvolvable[] = {"microsoftDefenderForCloud", "microsoftSentinel",
+                                           "microsoftInsiderRiskManagement",
+                                           "microsoftDefenderForStorage", "awaitingAction"};
 
 }  // namespace
 

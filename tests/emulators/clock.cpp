@@ -94,8 +94,8 @@ std::optional<Ticks> parse_datetime(std::string_view text) {
   }
   if (pos != text.size()) return std::nullopt;
   const Ticks day_count = sys_days{date}.time_since_epoch().count();
-  return day_count * kTicksPerDay + h * kTicksPerHour + mi * kTicksPerMinute +
-         s * kTicksPerSecond + fraction - offset;
+  return day_count * kTicksPerDay + h * kTicksPerHour + mi * kTicksPerMinute + s * kTicksPerSecond +
+         fraction - offset;
 }
 
 std::string format_datetime(Ticks ticks) {
@@ -108,7 +108,9 @@ std::string format_datetime(Ticks ticks) {
   return text;
 }
 
-std::string format_date(Ticks ticks) { return format_datetime(ticks).substr(0, 10); }
+std::string format_date(Ticks ticks) {
+  return format_datetime(ticks).substr(0, 10);
+}
 
 std::string format_http_date(Ticks ticks) {
   static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
@@ -119,8 +121,8 @@ std::string format_http_date(Ticks ticks) {
   char text[40];
   std::snprintf(text, sizeof text, "%s, %02u %s %04d %02d:%02d:%02d GMT", kDays[wd.c_encoding()],
                 static_cast<unsigned>(c.date.day()),
-                kMonths[static_cast<unsigned>(c.date.month()) - 1],
-                static_cast<int>(c.date.year()), c.hour, c.minute, c.second);
+                kMonths[static_cast<unsigned>(c.date.month()) - 1], static_cast<int>(c.date.year()),
+                c.hour, c.minute, c.second);
   return text;
 }
 

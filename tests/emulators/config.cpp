@@ -41,9 +41,11 @@ std::optional<std::string> load_scenario(const std::string& path, EmulatorConfig
   if (auto v = json_get_int(doc, "token_lifetime_seconds")) {
     config.token_lifetime_seconds = static_cast<int>(*v);
   }
-  if (auto v = json_get_int(doc, "alerts_per_tenant")) config.alerts_per_tenant = static_cast<int>(*v);
+  if (auto v = json_get_int(doc, "alerts_per_tenant"))
+    config.alerts_per_tenant = static_cast<int>(*v);
   if (auto v = json_get_int(doc, "history_hours")) config.history_hours = static_cast<int>(*v);
-  if (auto v = json_get_int(doc, "live_interval_ms")) config.live_interval_ms = static_cast<int>(*v);
+  if (auto v = json_get_int(doc, "live_interval_ms"))
+    config.live_interval_ms = static_cast<int>(*v);
   if (auto v = json_get_string(doc, "streams")) config.streams_path = (folder / *v).string();
   const auto tenants = doc.FindMember("tenants");
   if (tenants == doc.MemberEnd() || !tenants->value.IsArray()) {

@@ -32,10 +32,12 @@ void bad_request(Response& response, const std::string& message) {
 }  // namespace
 
 void EmulatorApp::handle_control(const Request& request, Response& response) {
-  const std::string_view action = std::string_view(request.path).substr(std::string_view("/_emulator/").size());
+  const std::string_view action =
+      std::string_view(request.path).substr(std::string_view("/_emulator/").size());
   rapidjson::Document body;
   if (request.method == "POST" && !request.body.empty() &&
-      body.Parse(request.body.data(), request.body.size()).HasParseError()) {
+      (!json_nesting_within(request.body, kMaxJsonNesting) ||
+       body.Parse(request.body.data(), request.body.size()).HasParseError())) {
     return bad_request(response, "body is not JSON");
   }
   if (!body.IsObject()) body.SetObject();
@@ -102,12 +104,14 @@ void EmulatorApp::handle_control(const Request& request, Response& response) {
   } else if (action == "secure-score/regress" && request.method == "POST") {
     const std::string control = json_get_string(body, "control").value_or("");
     for (Tenant* tenant : tenants) {
-      if (!tenant->score.regress(control)) return bad_request(response, "unknown control '" + control + "'");
+      if (!tenant->score.regress(control))
+        return bad_request(response, "unknown control '" + control + "'");
     }
     json_field(w, "control", control);
   } else if (action == "token-lifetime" && request.method == "POST") {
     const auto seconds = json_get_int(body, "seconds");
-    if (!seconds || *seconds < 1 || *seconds > 86400) return bad_request(response, "seconds must be 1..86400");
+    if (!seconds || *seconds < 1 || *seconds > 86400)
+      return bad_request(response, "seconds must be 1..86400");
     tokens_.set_lifetime_seconds(static_cast<int>(*seconds));
     json_field(w, "seconds", *seconds);
   } else if (action == "ingested" && request.method == "GET") {

@@ -32,15 +32,17 @@ bool is_ingestion_path(const std::vector<std::string>& s) {
 }  // namespace
 
 EmulatorApp::EmulatorApp(EmulatorConfig config)
-    : config_(std::move(config)), tokens_(config_, clock_), live_seed_(config_.seed ^ 0x5EC0FEEDULL) {
+    : config_(std::move(config)),
+      tokens_(config_, clock_),
+      live_seed_(config_.seed ^ 0x5EC0FEEDULL) {
   if (config_.clock_start) clock_.start_at(*config_.clock_start);
   const Ticks now = clock_.now();
   std::uint64_t tenant_seed = config_.seed;
   tenants_.reserve(config_.tenants.size());
   for (const TenantConfig& tenant : config_.tenants) {
     tenant_seed = tenant_seed * 6364136223846793005ULL + 1442695040888963407ULL;
-    Tenant& state = tenants_.emplace_back(
-        Tenant{TenantGraph(tenant.id, tenant_seed), TenantSecureScore(tenant.id, tenant_seed, now)});
+    Tenant& state = tenants_.emplace_back(Tenant{TenantGraph(tenant.id, tenant_seed),
+                                                 TenantSecureScore(tenant.id, tenant_seed, now)});
     state.graph.generate_history(tenant.alerts >= 0 ? tenant.alerts : config_.alerts_per_tenant,
                                  now, Ticks{config_.history_hours} * kTicksPerHour);
   }
@@ -103,11 +105,13 @@ std::string EmulatorApp::fault_tenant(const Request& request) const {
   return token != nullptr ? token->tenant : std::string();
 }
 
-void EmulatorApp::apply_fault(const Fault& fault, const Request& request, Response& response) const {
+void EmulatorApp::apply_fault(const Fault& fault, const Request& request,
+                              Response& response) const {
   const auto segments = split_path(request.path);
   const std::string retry_after = std::to_string(fault.retry_after);
   if (is_token_path(segments)) {
-    set_aad_error(response, fault.status, fault.status == 429 ? "temporarily_unavailable" : "server_error",
+    set_aad_error(response, fault.status,
+                  fault.status == 429 ? "temporarily_unavailable" : "server_error",
                   fault.status == 429 ? 50196 : 90033,
                   fault.status == 429 ? "The server terminated an operation because it encountered "
                                         "a client request loop."
@@ -124,9 +128,10 @@ void EmulatorApp::apply_fault(const Fault& fault, const Request& request, Respon
                         : "Injected fault: HTTP " + std::to_string(fault.status) + ".");
   } else {
     set_graph_error(response, fault.status, graph_code_for_status(fault.status),
-                    fault.status == 429 ? "Too many requests. Please retry after the time in the "
-                                          "Retry-After header."
-                                        : "Injected fault: HTTP " + std::to_string(fault.status) + ".",
+                    fault.status == 429
+                        ? "Too many requests. Please retry after the time in the "
+                          "Retry-After header."
+                        : "Injected fault: HTTP " + std::to_string(fault.status) + ".",
                     request, clock_.now());
   }
   if (fault.retry_after >= 0) response.set_header("Retry-After", retry_after);
@@ -161,7 +166,8 @@ void EmulatorApp::route(const Request& request, Response& response) {
     if (known) {
       if (request.method != "GET") {
         return set_graph_error(response, 405, "Request_BadRequest",
-                               "The HTTP method '" + request.method + "' is not allowed.", request, now);
+                               "The HTTP method '" + request.method + "' is not allowed.", request,
+                               now);
       }
       const IssuedToken* token = tokens_.authenticate(request, Audience::graph, true, response);
       if (token == nullptr) return;
@@ -170,7 +176,8 @@ void EmulatorApp::route(const Request& request, Response& response) {
         return set_graph_error(response, 403, "Forbidden", "Unknown tenant.", request, now);
       }
       if (name == "secureScores") return tenant->score.serve_scores(request, now, response);
-      if (name == "secureScoreControlProfiles") return tenant->score.serve_profiles(request, response);
+      if (name == "secureScoreControlProfiles")
+        return tenant->score.serve_profiles(request, response);
       const Collection collection = name == "alerts_v2" ? Collection::alerts_v2
                                     : name == "alerts"  ? Collection::legacy_alerts
                                                         : Collection::incidents;

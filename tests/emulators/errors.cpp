@@ -67,16 +67,26 @@ void set_azure_error(Response& response, int status, std::string_view code,
 
 std::string_view graph_code_for_status(int status) {
   switch (status) {
-    case 400: return "BadRequest";
-    case 401: return "InvalidAuthenticationToken";
-    case 403: return "Forbidden";
-    case 404: return "NotFound";
-    case 429: return "TooManyRequests";
-    case 500: return "InternalServerError";
-    case 502: return "BadGateway";
-    case 503: return "ServiceUnavailable";
-    case 504: return "GatewayTimeout";
-    default: return "UnknownError";
+    case 400:
+      return "BadRequest";
+    case 401:
+      return "InvalidAuthenticationToken";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "NotFound";
+    case 429:
+      return "TooManyRequests";
+    case 500:
+      return "InternalServerError";
+    case 502:
+      return "BadGateway";
+    case 503:
+      return "ServiceUnavailable";
+    case 504:
+      return "GatewayTimeout";
+    default:
+      return "UnknownError";
   }
 }
 

@@ -38,7 +38,10 @@ std::optional<std::string> parse_fault(const rapidjson::Value& object, Fault& fa
 
 std::optional<std::string> FaultRegistry::add(std::string_view json) {
   rapidjson::Document doc;
-  if (doc.Parse(json.data(), json.size()).HasParseError()) return "body is not JSON";
+  if (!json_nesting_within(json, kMaxJsonNesting) ||
+      doc.Parse(json.data(), json.size()).HasParseError()) {
+    return "body is not JSON";
+  }
   std::vector<Fault> parsed;
   if (doc.IsArray()) {
     for (const auto& item : doc.GetArray()) {

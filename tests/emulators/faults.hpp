@@ -18,7 +18,7 @@ struct Fault {
   int retry_after = -1;     // seconds; < 0: no Retry-After header
   int delay_ms = 0;
   Action action = Action::none;
-  int count = 1;            // < 0: forever
+  int count = 1;  // < 0: forever
 };
 
 class FaultRegistry {

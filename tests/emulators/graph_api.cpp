@@ -64,18 +64,24 @@ const CollectionSpec& spec_of(Collection collection) {
       {Attr::last_update, Attr::created, Attr::status, Attr::severity, Attr::service_source},
       4};
   switch (collection) {
-    case Collection::alerts_v2: return kAlertsV2;
-    case Collection::legacy_alerts: return kLegacy;
-    case Collection::incidents: return kIncidents;
+    case Collection::alerts_v2:
+      return kAlertsV2;
+    case Collection::legacy_alerts:
+      return kLegacy;
+    case Collection::incidents:
+      return kIncidents;
   }
   return kAlertsV2;
 }
 
 std::string_view alert_status_name(AlertStatus status, bool legacy) {
   switch (status) {
-    case AlertStatus::new_alert: return legacy ? "newAlert" : "new";
-    case AlertStatus::in_progress: return "inProgress";
-    case AlertStatus::resolved: return "resolved";
+    case AlertStatus::new_alert:
+      return legacy ? "newAlert" : "new";
+    case AlertStatus::in_progress:
+      return "inProgress";
+    case AlertStatus::resolved:
+      return "resolved";
   }
   return "unknown";
 }
@@ -106,11 +112,16 @@ std::vector<ItemView> visible_items(Collection collection, const TenantGraph& gr
 
 FieldValue value_of(const ItemView& item, Attr attr) {
   switch (attr) {
-    case Attr::last_update: return {item.last_update, {}};
-    case Attr::created: return {item.created, {}};
-    case Attr::status: return {0, item.status};
-    case Attr::severity: return {0, item.severity};
-    case Attr::service_source: return {0, item.service_source};
+    case Attr::last_update:
+      return {item.last_update, {}};
+    case Attr::created:
+      return {item.created, {}};
+    case Attr::status:
+      return {0, item.status};
+    case Attr::severity:
+      return {0, item.severity};
+    case Attr::service_source:
+      return {0, item.service_source};
   }
   return {};
 }
@@ -157,9 +168,12 @@ std::string next_link(const Request& request, std::string_view name, Ticks as_of
 
 CollectionLimits limits_of(Collection collection) {
   switch (collection) {
-    case Collection::alerts_v2: return {100, 1000, -1};
-    case Collection::legacy_alerts: return {100, 1000, 500};
-    case Collection::incidents: return {50, 50, -1};
+    case Collection::alerts_v2:
+      return {100, 1000, -1};
+    case Collection::legacy_alerts:
+      return {100, 1000, 500};
+    case Collection::incidents:
+      return {50, 50, -1};
   }
   return {100, 1000, -1};
 }
@@ -175,11 +189,13 @@ void serve_collection(Collection collection, const TenantGraph& graph, const Req
   std::int64_t top = limits.default_top;
   if (const auto text = request.param("$top")) {
     const auto value = parse_integer(*text);
-    if (!value || *value < 1) return bad_request("Invalid value '" + std::string(*text) + "' for $top.");
+    if (!value || *value < 1)
+      return bad_request("Invalid value '" + std::string(*text) + "' for $top.");
     if (*value > limits.max_top) {
       return bad_request("The limit of '" + std::to_string(limits.max_top) +
                          "' for Top query has been exceeded. The value from the incoming "
-                         "request is '" + std::to_string(*value) + "'.");
+                         "request is '" +
+                         std::to_string(*value) + "'.");
     }
     top = *value;
   }
@@ -193,11 +209,13 @@ void serve_collection(Collection collection, const TenantGraph& graph, const Req
     }
   } else if (const auto skip = request.param("$skip")) {
     const auto value = parse_integer(*skip);
-    if (!value || *value < 0) return bad_request("Invalid value '" + std::string(*skip) + "' for $skip.");
+    if (!value || *value < 0)
+      return bad_request("Invalid value '" + std::string(*skip) + "' for $skip.");
     if (limits.max_skip >= 0 && *value > limits.max_skip) {
       return bad_request("The limit of '" + std::to_string(limits.max_skip) +
                          "' for Skip query has been exceeded. The value from the incoming "
-                         "request is '" + std::to_string(*value) + "'.");
+                         "request is '" +
+                         std::to_string(*value) + "'.");
     }
     offset = *value;
   }
@@ -238,9 +256,10 @@ void serve_collection(Collection collection, const TenantGraph& graph, const Req
     return a.id < b.id;
   });
 
-  const RenderOptions options{
-      request.header("Prefer").find("include-unknown-enum-members") != std::string_view::npos};
-  const auto begin = static_cast<std::size_t>(std::min<std::int64_t>(offset, static_cast<std::int64_t>(items.size())));
+  const RenderOptions options{request.header("Prefer").find("include-unknown-enum-members") !=
+                              std::string_view::npos};
+  const auto begin = static_cast<std::size_t>(
+      std::min<std::int64_t>(offset, static_cast<std::int64_t>(items.size())));
   const std::size_t end = std::min(items.size(), begin + static_cast<std::size_t>(top));
 
   rapidjson::StringBuffer buffer;
@@ -268,14 +287,15 @@ void serve_collection(Collection collection, const TenantGraph& graph, const Req
         break;
       }
       case Collection::incidents:
-        render_incident(w, graph, graph.incidents()[item.index], *graph.incident_at(item.index, as_of),
-                        options);
+        render_incident(w, graph, graph.incidents()[item.index],
+                        *graph.incident_at(item.index, as_of), options);
         break;
     }
   }
   if (malformed_item && begin == end) render_malformed_item(w);
   w.EndArray();
-  if (end < items.size()) json_field(w, "@odata.nextLink", next_link(request, spec.name, as_of, end));
+  if (end < items.size())
+    json_field(w, "@odata.nextLink", next_link(request, spec.name, as_of, end));
   w.EndObject();
   response.set_json(200, buffer.GetString());
   response.set_header("Content-Type",

@@ -91,10 +91,9 @@ void TenantGraph::generate_history(int count, Ticks now, Ticks history) {
     while (alert.versions.back().status != AlertStatus::resolved && random_.chance(60)) {
       t += random_.between(1, 180) * kTicksPerMinute + random_.between(0, kTicksPerSecond);
       if (t >= end) break;
-      const Ticks visible = std::max(alert.versions.back().visible_at,
-                                     t + random_.between(1, 60) * kTicksPerSecond);
-      alert.versions.push_back(
-          AlertVersion{t, visible, next_status(alert.versions.back().status)});
+      const Ticks visible =
+          std::max(alert.versions.back().visible_at, t + random_.between(1, 60) * kTicksPerSecond);
+      alert.versions.push_back(AlertVersion{t, visible, next_status(alert.versions.back().status)});
     }
   }
 }
@@ -110,13 +109,14 @@ int TenantGraph::add_updates(int count, Ticks now, Ticks visible_delay) {
   }
   int moved = 0;
   for (; moved < count && !open.empty(); ++moved) {
-    const auto pick = static_cast<std::size_t>(random_.between(0, static_cast<std::int64_t>(open.size()) - 1));
+    const auto pick =
+        static_cast<std::size_t>(random_.between(0, static_cast<std::int64_t>(open.size()) - 1));
     Alert& alert = alerts_[open[pick]];
     open.erase(open.begin() + static_cast<std::ptrdiff_t>(pick));
     const AlertVersion& last = alert.versions.back();
     const Ticks t = std::max(now + moved, last.last_update + 1);
-    alert.versions.push_back(AlertVersion{t, std::max(last.visible_at, t + visible_delay),
-                                          next_status(last.status)});
+    alert.versions.push_back(
+        AlertVersion{t, std::max(last.visible_at, t + visible_delay), next_status(last.status)});
   }
   return moved;
 }

@@ -39,8 +39,8 @@ struct AlertVersion {
 
 struct Alert {
   std::string id;
-  std::uint64_t seed;         // drives every rendered detail (template, evidence, names)
-  std::size_t incident;       // index into TenantGraph::incidents()
+  std::uint64_t seed;    // drives every rendered detail (template, evidence, names)
+  std::size_t incident;  // index into TenantGraph::incidents()
   std::vector<AlertVersion> versions;
 
   Ticks created() const { return versions.front().last_update; }

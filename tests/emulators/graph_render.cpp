@@ -14,9 +14,12 @@ std::string_view enum_value(std::string_view value, RenderOptions options) {
 
 std::string_view status_v2(AlertStatus status) {
   switch (status) {
-    case AlertStatus::new_alert: return "new";
-    case AlertStatus::in_progress: return "inProgress";
-    case AlertStatus::resolved: return "resolved";
+    case AlertStatus::new_alert:
+      return "new";
+    case AlertStatus::in_progress:
+      return "inProgress";
+    case AlertStatus::resolved:
+      return "resolved";
   }
   return "unknown";
 }
@@ -71,10 +74,11 @@ void render_alert_v2(JsonWriter& w, const TenantGraph& graph, const Alert& alert
   json_field(w, "recommendedActions", shape.recommended_actions);
   json_field(w, "category", shape.category);
   nullable(w, "assignedTo", version.status == AlertStatus::new_alert ? "" : analyst());
-  json_field(w, "alertWebUrl", "https://security.microsoft.com/alerts/" + alert.id +
-                                   "?tid=" + graph.tenant_id());
-  json_field(w, "incidentWebUrl", "https://security.microsoft.com/incidents/" + incident.id +
-                                      "?tid=" + graph.tenant_id());
+  json_field(w, "alertWebUrl",
+             "https://security.microsoft.com/alerts/" + alert.id + "?tid=" + graph.tenant_id());
+  json_field(
+      w, "incidentWebUrl",
+      "https://security.microsoft.com/incidents/" + incident.id + "?tid=" + graph.tenant_id());
   nullable(w, "actorDisplayName", "");
   nullable(w, "threatDisplayName", shape.threat_family);
   nullable(w, "threatFamilyName", shape.threat_family);
@@ -123,9 +127,10 @@ void render_legacy_alert(JsonWriter& w, const TenantGraph& graph, const Alert& a
   json_field(w, "description", shape.description);
   json_field(w, "category", shape.category);
   json_field(w, "severity", shape.severity);
-  json_field(w, "status", version.status == AlertStatus::new_alert ? "newAlert"
-                          : version.status == AlertStatus::in_progress ? "inProgress"
-                                                                        : "resolved");
+  json_field(w, "status",
+             version.status == AlertStatus::new_alert     ? "newAlert"
+             : version.status == AlertStatus::in_progress ? "inProgress"
+                                                          : "resolved");
   nullable(w, "assignedTo", version.status == AlertStatus::new_alert ? "" : analyst());
   json_field(w, "createdDateTime", format_datetime(alert.created()));
   json_field(w, "eventDateTime", format_datetime(alert.created() - kTicksPerMinute));
@@ -201,8 +206,9 @@ void render_incident(JsonWriter& w, const TenantGraph& graph, const Incident& in
   json_field(w, "displayName", std::string(shape.title) + " involving one user");
   json_field(w, "description", shape.description);
   nullable(w, "summary", "");
-  json_field(w, "incidentWebUrl", "https://security.microsoft.com/incidents/" + incident.id +
-                                      "?tid=" + graph.tenant_id());
+  json_field(
+      w, "incidentWebUrl",
+      "https://security.microsoft.com/incidents/" + incident.id + "?tid=" + graph.tenant_id());
   nullable(w, "redirectIncidentId", "");
   json_field(w, "createdDateTime", format_datetime(state.created));
   json_field(w, "lastUpdateDateTime", format_datetime(state.last_update));

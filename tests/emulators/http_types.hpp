@@ -14,12 +14,12 @@ using Header = std::pair<std::string, std::string>;
 
 struct Request {
   std::string method;
-  std::string target;                  // as sent: path + '?' + query
-  std::string path;                    // percent-encoded path, no query
-  std::vector<Header> query;           // decoded query parameters, in order
+  std::string target;         // as sent: path + '?' + query
+  std::string path;           // percent-encoded path, no query
+  std::vector<Header> query;  // decoded query parameters, in order
   std::vector<Header> headers;
   std::string body;
-  std::string request_id;              // assigned by the router, echoed in errors
+  std::string request_id;  // assigned by the router, echoed in errors
   std::string client_request_id;
 
   std::string_view header(std::string_view name) const;  // case-insensitive; "" if absent

@@ -56,9 +56,33 @@ inline void json_empty_array(JsonWriter& w, std::string_view key) {
   w.EndArray();
 }
 
+// rapidjson parses, copies and frees recursively: a hostile body nested a million levels
+// deep would overflow the stack. Check this before Parse() on anything a client sent.
+inline bool json_nesting_within(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return false;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return true;
+}
+inline constexpr int kMaxJsonNesting = 64;
+
 // Typed reads from a parsed request body; nullopt when absent or of another type.
-inline std::optional<std::string> json_get_string(const rapidjson::Value& object,
-                                                  const char* key) {
+inline std::optional<std::string> json_get_string(const rapidjson::Value& object, const char* key) {
   if (!object.IsObject()) return std::nullopt;
   const auto it = object.FindMember(key);
   if (it == object.MemberEnd() || !it->value.IsString()) return std::nullopt;

@@ -67,9 +67,8 @@ std::optional<ClientCertificate> ClientCertificate::load(const std::string& pem_
   result.x5t_sha1_ = digest_b64url(EVP_sha1(), der, der_size);
   result.x5t_sha256_ = digest_b64url(EVP_sha256(), der, der_size);
   OPENSSL_free(der);
-  result.public_key_ = std::shared_ptr<void>(key, [](void* k) {
-    EVP_PKEY_free(static_cast<EVP_PKEY*>(k));
-  });
+  result.public_key_ =
+      std::shared_ptr<void>(key, [](void* k) { EVP_PKEY_free(static_cast<EVP_PKEY*>(k)); });
   return result;
 }
 
@@ -81,8 +80,7 @@ bool ClientCertificate::verify(std::string_view alg, std::string_view signed_par
   if (key == nullptr || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) return false;
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   EVP_PKEY_CTX* pkey_ctx = nullptr;
-  bool ok = ctx != nullptr &&
-            EVP_DigestVerifyInit(ctx, &pkey_ctx, EVP_sha256(), nullptr, key) == 1;
+  bool ok = ctx != nullptr && EVP_DigestVerifyInit(ctx, &pkey_ctx, EVP_sha256(), nullptr, key) == 1;
   if (ok && pss) {
     ok = EVP_PKEY_CTX_set_rsa_padding(pkey_ctx, RSA_PKCS1_PSS_PADDING) == 1 &&
          EVP_PKEY_CTX_set_rsa_pss_saltlen(pkey_ctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
@@ -109,7 +107,9 @@ std::optional<AssertionError> verify_client_assertion(std::string_view jwt,
   if (!header_json || !claims_json || !signature) return malformed("Invalid base64url.");
   rapidjson::Document header;
   rapidjson::Document claims;
-  if (header.Parse(header_json->c_str(), header_json->size()).HasParseError() ||
+  if (!json_nesting_within(*header_json, kMaxJsonNesting) ||
+      !json_nesting_within(*claims_json, kMaxJsonNesting) ||
+      header.Parse(header_json->c_str(), header_json->size()).HasParseError() ||
       !header.IsObject() ||
       claims.Parse(claims_json->c_str(), claims_json->size()).HasParseError() ||
       !claims.IsObject()) {
@@ -117,8 +117,8 @@ std::optional<AssertionError> verify_client_assertion(std::string_view jwt,
   }
   const std::string alg = json_get_string(header, "alg").value_or("");
   if (alg != "RS256" && alg != "PS256") {
-    return AssertionError{5002738, "The client assertion uses the unsupported algorithm '" +
-                                       alg + "'. Use RS256 or PS256."};
+    return AssertionError{5002738, "The client assertion uses the unsupported algorithm '" + alg +
+                                       "'. Use RS256 or PS256."};
   }
   if (check.certificate == nullptr) {
     return AssertionError{700027,
@@ -131,12 +131,11 @@ std::optional<AssertionError> verify_client_assertion(std::string_view jwt,
           ? json_get_string(header, "x5t").value_or("") == check.certificate->x5t_sha1()
           : json_get_string(header, "x5t#S256").value_or("") == check.certificate->x5t_sha256();
   if (!thumbprint_ok) {
-    return AssertionError{700027,
-                          "Client assertion failed signature validation. [Reason - The key was "
-                          "not found., Thumbprint of key used by client: '" +
-                              json_get_string(header, alg == "RS256" ? "x5t" : "x5t#S256")
-                                  .value_or("") +
-                              "']"};
+    return AssertionError{
+        700027,
+        "Client assertion failed signature validation. [Reason - The key was "
+        "not found., Thumbprint of key used by client: '" +
+            json_get_string(header, alg == "RS256" ? "x5t" : "x5t#S256").value_or("") + "']"};
   }
   if (!check.certificate->verify(alg, jwt.substr(0, dot2), *signature)) {
     return AssertionError{700027,
@@ -162,7 +161,8 @@ std::optional<AssertionError> verify_client_assertion(std::string_view jwt,
   const auto exp = numeric_claim(claims, "exp");
   const auto nbf = numeric_claim(claims, "nbf");
   if (!exp) return malformed("The 'exp' claim is missing.");
-  if (*exp <= check.now_seconds - kSkewSeconds || (nbf && *nbf > check.now_seconds + kSkewSeconds)) {
+  if (*exp <= check.now_seconds - kSkewSeconds ||
+      (nbf && *nbf > check.now_seconds + kSkewSeconds)) {
     return AssertionError{700024, "Client assertion is not within its valid time range."};
   }
   if (*exp > check.now_seconds + kMaxLifetimeSeconds + kSkewSeconds) {

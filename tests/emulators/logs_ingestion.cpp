@@ -118,15 +118,17 @@ void LogsIngestion::handle(const Request& request, std::string_view dcr, std::st
   }
   const std::string_view api_version = request.param("api-version").value_or("");
   if (api_version != "2023-01-01" && api_version != "2021-11-01-preview") {
-    return set_azure_error(response, 400, "UnsupportedApiVersion",
-                           "The api-version '" + std::string(api_version) +
-                               "' is not supported. Use 2023-01-01.");
+    return set_azure_error(
+        response, 400, "UnsupportedApiVersion",
+        "The api-version '" + std::string(api_version) + "' is not supported. Use 2023-01-01.");
   }
   const auto declared = streams_.find(stream);
   if (declared == streams_.end()) {
     return set_azure_error(response, 404, "InvalidStream",
-                           "Stream '" + std::string(stream) + "' is not declared in data "
-                           "collection rule '" + std::string(dcr) + "'.");
+                           "Stream '" + std::string(stream) +
+                               "' is not declared in data "
+                               "collection rule '" +
+                               std::string(dcr) + "'.");
   }
   if (request.header("Content-Type").find("application/json") == std::string_view::npos) {
     return set_azure_error(response, 415, "InvalidContentType",
@@ -154,7 +156,8 @@ void LogsIngestion::handle(const Request& request, std::string_view dcr, std::st
   }
 
   rapidjson::Document doc;
-  if (doc.Parse(body.data(), body.size()).HasParseError() || !doc.IsArray()) {
+  if (!json_nesting_within(body, kMaxJsonNesting) ||
+      doc.Parse(body.data(), body.size()).HasParseError() || !doc.IsArray()) {
     return set_azure_error(response, 400, "InvalidContentFormat",
                            "The request body must be a JSON array of objects.");
   }

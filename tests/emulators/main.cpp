@@ -33,8 +33,9 @@ bool split_listen(const std::string& listen, ServerSettings& settings) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App cli{"secfeed-emulator: Microsoft Entra token endpoint, Graph security API and "
-               "Azure Monitor Logs Ingestion API emulator (HTTPS)"};
+  CLI::App cli{
+      "secfeed-emulator: Microsoft Entra token endpoint, Graph security API and "
+      "Azure Monitor Logs Ingestion API emulator (HTTPS)"};
   std::string listen = "127.0.0.1:0";
   ServerSettings settings;
   EmulatorConfig config;
@@ -50,11 +51,13 @@ int main(int argc, char** argv) {
   auto* scenario_option = cli.add_option("--scenario", scenario, "scenario JSON file (README.md)");
   cli.add_option("--tenants", tenant_count, "generate N tenants sharing one app registration")
       ->excludes(scenario_option);
-  cli.add_option("--alerts-per-tenant", config.alerts_per_tenant, "alerts in each tenant's history");
+  cli.add_option("--alerts-per-tenant", config.alerts_per_tenant,
+                 "alerts in each tenant's history");
   cli.add_option("--client-id", client_id, "app (client) id for --tenants");
   cli.add_option("--client-secret", client_secret, "client secret for --tenants");
   cli.add_option("--client-cert", client_cert, "app certificate (PEM) for JWT assertions");
-  cli.add_option("--token-lifetime", config.token_lifetime_seconds, "expires_in of issued tokens (s)");
+  cli.add_option("--token-lifetime", config.token_lifetime_seconds,
+                 "expires_in of issued tokens (s)");
   cli.add_option("--seed", config.seed, "seed for all generated data");
   cli.add_option("--history-hours", config.history_hours, "span of the generated alert history");
   cli.add_option("--live-interval-ms", config.live_interval_ms,
@@ -84,8 +87,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (config.token_lifetime_seconds < 1 || config.alerts_per_tenant < 0 || config.history_hours < 1 ||
-      config.live_interval_ms < 0) {
+  if (config.token_lifetime_seconds < 1 || config.alerts_per_tenant < 0 ||
+      config.history_hours < 1 || config.live_interval_ms < 0) {
     std::cerr << "secfeed-emulator: numeric options out of range\n";
     return 2;
   }
@@ -100,10 +103,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string error;
-  const int code = run_server(settings, app, [](const std::string& url) {
-    std::printf("listening=%s\n", url.c_str());
-    std::fflush(stdout);
-  }, error);
+  const int code = run_server(
+      settings, app,
+      [](const std::string& url) {
+        std::printf("listening=%s\n", url.c_str());
+        std::fflush(stdout);
+      },
+      error);
   if (code != 0) std::cerr << "secfeed-emulator: " << error << "\n";
   return code;
 }

@@ -28,7 +28,8 @@ class ODataFilter::Parser {
   std::string run() {
     std::size_t root;
     if (!parse_or(0, root)) return error_;
-    if (!peek().empty()) return "Invalid filter clause: syntax error at '" + std::string(peek()) + "'.";
+    if (!peek().empty())
+      return "Invalid filter clause: syntax error at '" + std::string(peek()) + "'.";
     return {};
   }
 
@@ -69,7 +70,9 @@ class ODataFilter::Parser {
     return false;
   }
 
-  bool parse_or(int depth, std::size_t& out) { return parse_list(depth, "or", Node::Kind::any_of, out); }
+  bool parse_or(int depth, std::size_t& out) {
+    return parse_list(depth, "or", Node::Kind::any_of, out);
+  }
 
   bool parse_list(int depth, std::string_view keyword, Node::Kind kind, std::size_t& out) {
     std::vector<std::size_t> children(1);
@@ -94,7 +97,9 @@ class ODataFilter::Parser {
     return true;
   }
 
-  bool parse_and(int depth, std::size_t& out) { return parse_list(depth, "and", Node::Kind::all_of, out); }
+  bool parse_and(int depth, std::size_t& out) {
+    return parse_list(depth, "and", Node::Kind::all_of, out);
+  }
 
   bool parse_primary(int depth, std::size_t& out) {
     if (depth > kMaxDepth) return fail("Invalid filter clause: nesting is too deep.");
@@ -117,8 +122,9 @@ class ODataFilter::Parser {
     node.field = field;
     node.type = fields_[field].type;
     const std::string_view op = take();
-    static constexpr std::pair<std::string_view, Op> kOps[] = {
-        {"eq", Op::eq}, {"ne", Op::ne}, {"gt", Op::gt}, {"ge", Op::ge}, {"lt", Op::lt}, {"le", Op::le}};
+    static constexpr std::pair<std::string_view, Op> kOps[] = {{"eq", Op::eq}, {"ne", Op::ne},
+                                                               {"gt", Op::gt}, {"ge", Op::ge},
+                                                               {"lt", Op::lt}, {"le", Op::le}};
     bool found = false;
     for (const auto& [name, value] : kOps) {
       if (same(op, name)) {
@@ -134,9 +140,10 @@ class ODataFilter::Parser {
     if (node.type == FieldType::datetime) {
       const auto time = quoted ? std::nullopt : parse_datetime(literal);
       if (!time) {
-        return fail("Invalid filter clause: A binary operator with incompatible types was "
-                    "detected. Found operand types 'Edm.DateTimeOffset' and '" +
-                    std::string(quoted ? "Edm.String" : literal) + "'.");
+        return fail(
+            "Invalid filter clause: A binary operator with incompatible types was "
+            "detected. Found operand types 'Edm.DateTimeOffset' and '" +
+            std::string(quoted ? "Edm.String" : literal) + "'.");
       }
       node.time = *time;
     } else {
@@ -202,12 +209,18 @@ bool ODataFilter::evaluate(std::size_t index, const FieldLookup& value_of) const
     return node.op == Op::eq ? equal : !equal;
   }
   switch (node.op) {
-    case Op::eq: return value.time == node.time;
-    case Op::ne: return value.time != node.time;
-    case Op::gt: return value.time > node.time;
-    case Op::ge: return value.time >= node.time;
-    case Op::lt: return value.time < node.time;
-    case Op::le: return value.time <= node.time;
+    case Op::eq:
+      return value.time == node.time;
+    case Op::ne:
+      return value.time != node.time;
+    case Op::gt:
+      return value.time > node.time;
+    case Op::ge:
+      return value.time >= node.time;
+    case Op::lt:
+      return value.time < node.time;
+    case Op::le:
+      return value.time <= node.time;
   }
   return false;
 }

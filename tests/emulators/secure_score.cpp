@@ -28,21 +28,38 @@ struct Control {
 };
 
 constexpr std::array<Control, 15> kControls{{
-    {"AdminMFAV2", "Identity", 10, "Ensure multifactor authentication is enabled for all users in administrative roles", "AzureAD", "Config", "Core", "Low", "Low", "Password Cracking"},
-    {"MFARegistrationV2", "Identity", 9, "Ensure all users can complete multifactor authentication", "AzureAD", "Config", "Core", "Low", "Moderate", "Account Breach"},
-    {"BlockLegacyAuthentication", "Identity", 8, "Enable policy to block legacy authentication", "AzureAD", "Config", "Core", "Moderate", "Moderate", "Password Spray"},
-    {"PWAgePolicyNew", "Identity", 8, "Do not expire passwords", "AzureAD", "Config", "Core", "Low", "Low", "Password Cracking"},
-    {"SelfServicePasswordReset", "Identity", 1, "Enable self-service password reset", "AzureAD", "Config", "Defense in Depth", "Low", "Moderate", "Account Breach"},
-    {"SigninRiskPolicy", "Identity", 7, "Turn on sign-in risk policy", "AzureAD", "Config", "Core", "Moderate", "Moderate", "Account Breach"},
-    {"UserRiskPolicy", "Identity", 7, "Turn on user risk policy", "AzureAD", "Config", "Core", "Moderate", "Moderate", "Account Breach"},
-    {"IntegratedApps", "Identity", 4, "Do not allow users to grant consent to unreliable applications", "AzureAD", "Config", "Defense in Depth", "Moderate", "Moderate", "Data Exfiltration"},
-    {"OneAdmin", "Identity", 1, "Designate more than one global admin", "AzureAD", "Config", "Core", "Low", "Low", "Account Breach"},
-    {"RoleOverlap", "Identity", 1, "Use least privileged administrative roles", "AzureAD", "Review", "Core", "Low", "Low", "Elevation of Privilege"},
-    {"aad_admin_consent_workflow", "Identity", 1, "Turn on the admin consent workflow", "AzureAD", "Config", "Defense in Depth", "Low", "Low", "Data Exfiltration"},
-    {"mdo_safelinksforemail", "Apps", 8, "Set up Safe Links policies for email messages", "MDO", "Config", "Core", "Low", "Low", "Phishing"},
-    {"mdo_safeattachments", "Apps", 8, "Turn on Safe Attachments in block mode", "MDO", "Config", "Core", "Low", "Low", "Malware"},
-    {"mip_search_auditlog", "Apps", 3, "Turn on audit data recording", "MIP", "Config", "Core", "Low", "Low", "Data Exfiltration"},
-    {"spo_idle_session_timeout", "Data", 4, "Sign out inactive users in SharePoint Online", "SPO", "Config", "Defense in Depth", "Moderate", "Moderate", "Data Exfiltration"},
+    {"AdminMFAV2", "Identity", 10,
+     "Ensure multifactor authentication is enabled for all users in administrative roles",
+     "AzureAD", "Config", "Core", "Low", "Low", "Password Cracking"},
+    {"MFARegistrationV2", "Identity", 9, "Ensure all users can complete multifactor authentication",
+     "AzureAD", "Config", "Core", "Low", "Moderate", "Account Breach"},
+    {"BlockLegacyAuthentication", "Identity", 8, "Enable policy to block legacy authentication",
+     "AzureAD", "Config", "Core", "Moderate", "Moderate", "Password Spray"},
+    {"PWAgePolicyNew", "Identity", 8, "Do not expire passwords", "AzureAD", "Config", "Core", "Low",
+     "Low", "Password Cracking"},
+    {"SelfServicePasswordReset", "Identity", 1, "Enable self-service password reset", "AzureAD",
+     "Config", "Defense in Depth", "Low", "Moderate", "Account Breach"},
+    {"SigninRiskPolicy", "Identity", 7, "Turn on sign-in risk policy", "AzureAD", "Config", "Core",
+     "Moderate", "Moderate", "Account Breach"},
+    {"UserRiskPolicy", "Identity", 7, "Turn on user risk policy", "AzureAD", "Config", "Core",
+     "Moderate", "Moderate", "Account Breach"},
+    {"IntegratedApps", "Identity", 4,
+     "Do not allow users to grant consent to unreliable applications", "AzureAD", "Config",
+     "Defense in Depth", "Moderate", "Moderate", "Data Exfiltration"},
+    {"OneAdmin", "Identity", 1, "Designate more than one global admin", "AzureAD", "Config", "Core",
+     "Low", "Low", "Account Breach"},
+    {"RoleOverlap", "Identity", 1, "Use least privileged administrative roles", "AzureAD", "Review",
+     "Core", "Low", "Low", "Elevation of Privilege"},
+    {"aad_admin_consent_workflow", "Identity", 1, "Turn on the admin consent workflow", "AzureAD",
+     "Config", "Defense in Depth", "Low", "Low", "Data Exfiltration"},
+    {"mdo_safelinksforemail", "Apps", 8, "Set up Safe Links policies for email messages", "MDO",
+     "Config", "Core", "Low", "Low", "Phishing"},
+    {"mdo_safeattachments", "Apps", 8, "Turn on Safe Attachments in block mode", "MDO", "Config",
+     "Core", "Low", "Low", "Malware"},
+    {"mip_search_auditlog", "Apps", 3, "Turn on audit data recording", "MIP", "Config", "Core",
+     "Low", "Low", "Data Exfiltration"},
+    {"spo_idle_session_timeout", "Data", 4, "Sign out inactive users in SharePoint Online", "SPO",
+     "Config", "Defense in Depth", "Moderate", "Moderate", "Data Exfiltration"},
 }};
 
 double total(const std::vector<double>& scores) {
@@ -59,7 +76,9 @@ double max_total() {
 
 }  // namespace
 
-std::size_t secure_score_control_count() { return kControls.size(); }
+std::size_t secure_score_control_count() {
+  return kControls.size();
+}
 
 TenantSecureScore::TenantSecureScore(std::string tenant_id, std::uint64_t seed, Ticks today)
     : tenant_id_(std::move(tenant_id)), seed_(seed) {
@@ -111,7 +130,8 @@ void TenantSecureScore::serve_scores(const Request& request, Ticks now, Response
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
-  json_field(w, "@odata.context", "https://graph.microsoft.com/v1.0/$metadata#security/secureScores");
+  json_field(w, "@odata.context",
+             "https://graph.microsoft.com/v1.0/$metadata#security/secureScores");
   json_key(w, "value");
   w.StartArray();
   for (std::size_t n = 0; n < top; ++n) {
@@ -127,7 +147,8 @@ void TenantSecureScore::serve_scores(const Request& request, Ticks now, Response
     json_field(w, "licensedUserCount", kLicensedUsers);
     json_key(w, "enabledServices");
     w.StartArray();
-    for (const char* service : {"HasExchange", "HasSharePoint", "HasOD4B", "HasMDEP", "HasAzureAD"}) {
+    for (const char* service :
+         {"HasExchange", "HasSharePoint", "HasOD4B", "HasMDEP", "HasAzureAD"}) {
       w.String(service);
     }
     w.EndArray();
@@ -169,9 +190,10 @@ void TenantSecureScore::serve_scores(const Request& request, Ticks now, Response
       json_field(w, "score", score);
       json_field(w, "scoreInPercentage", percent);
       json_field(w, "lastSynced", date + "T00:00:00Z");
-      json_field(w, "implementationStatus", score >= control.max_score ? "Completed"
-                                            : score > 0                ? "Partially completed"
-                                                                       : "Not completed");
+      json_field(w, "implementationStatus",
+                 score >= control.max_score ? "Completed"
+                 : score > 0                ? "Partially completed"
+                                            : "Not completed");
       json_field(w, "count", std::to_string(static_cast<int>(percent / 10)));
       json_field(w, "total", "10");
       w.EndObject();
@@ -198,8 +220,9 @@ void TenantSecureScore::serve_profiles(const Request& /*request*/, Response& res
     json_field(w, "id", control.name);
     json_field(w, "azureTenantId", tenant_id_);
     json_field(w, "actionType", control.action_type);
-    json_field(w, "actionUrl", "https://security.microsoft.com/securescore?viewid=actions&control=" +
-                                   std::string(control.name));
+    json_field(w, "actionUrl",
+               "https://security.microsoft.com/securescore?viewid=actions&control=" +
+                   std::string(control.name));
     json_field(w, "controlCategory", control.category);
     json_field(w, "title", control.title);
     json_field(w, "deprecated", false);

@@ -45,7 +45,8 @@ Request to_request(const http::request<http::string_body>& message) {
   request.target = std::string(message.target());
   const std::size_t question = request.target.find('?');
   request.path = request.target.substr(0, question);
-  if (question != std::string::npos) request.query = parse_form(request.target.substr(question + 1));
+  if (question != std::string::npos)
+    request.query = parse_form(request.target.substr(question + 1));
   for (const auto& field : message) {
     request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
@@ -53,7 +54,8 @@ Request to_request(const http::request<http::string_body>& message) {
   return request;
 }
 
-http::response<http::string_body> to_message(Response& response, unsigned version, bool keep_alive) {
+http::response<http::string_body> to_message(Response& response, unsigned version,
+                                             bool keep_alive) {
   http::response<http::string_body> message{static_cast<http::status>(response.status), version};
   message.set(http::field::server, "secfeed-emulator");
   for (auto& [name, value] : response.headers) message.set(name, value);
@@ -156,7 +158,8 @@ int run_server(const ServerSettings& settings, EmulatorApp& app,
   tls.use_certificate_chain_file(settings.cert_path, ec);
   if (!ec) tls.use_private_key_file(settings.key_path, ssl::context::pem, ec);
   if (ec) {
-    error = "TLS setup failed (" + settings.cert_path + ", " + settings.key_path + "): " + ec.message();
+    error =
+        "TLS setup failed (" + settings.cert_path + ", " + settings.key_path + "): " + ec.message();
     return 2;
   }
   const std::string host = settings.host == "localhost" ? "127.0.0.1" : settings.host;
@@ -172,7 +175,8 @@ int run_server(const ServerSettings& settings, EmulatorApp& app,
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    error = "cannot listen on " + settings.host + ":" + std::to_string(settings.port) + ": " + ec.message();
+    error = "cannot listen on " + settings.host + ":" + std::to_string(settings.port) + ": " +
+            ec.message();
     return 2;
   }
 
@@ -193,7 +197,7 @@ int run_server(const ServerSettings& settings, EmulatorApp& app,
   }
   const auto bound = acceptor.local_endpoint();
   const std::string shown = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
-                                                     : bound.address().to_string();
+                                                    : bound.address().to_string();
   on_listening("https://" + shown + ":" + std::to_string(bound.port()));
   io.run();
   return 0;

@@ -21,7 +21,6 @@ struct ServerSettings {
 // `on_listening` receives the bound URL (https://host:port) once accepting. Returns the
 // process exit code; `error` says why on failure.
 int run_server(const ServerSettings& settings, EmulatorApp& app,
-               const std::function<void(const std::string& url)>& on_listening,
-               std::string& error);
+               const std::function<void(const std::string& url)>& on_listening, std::string& error);
 
 }  // namespace secfeed::emulator

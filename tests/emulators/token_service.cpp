@@ -122,7 +122,8 @@ void TokenService::handle_token_request(const Request& request, std::string_view
       return fail(401, "invalid_client", 7000215,
                   "Invalid client secret provided. Ensure the secret being sent in the request "
                   "is the client secret value, not the client secret ID, for a secret added to "
-                  "app '" + client_id + "'.");
+                  "app '" +
+                      client_id + "'.");
     }
   } else {
     return fail(401, "invalid_client", 7000218,
@@ -132,8 +133,8 @@ void TokenService::handle_token_request(const Request& request, std::string_view
 
   forget_expired();
   const std::string token = "emu." + base64url_encode(random_guid() + random_guid());
-  tokens_[token] = IssuedToken{tenant_config->id, audience,
-                               now + Ticks{lifetime_seconds_} * kTicksPerSecond};
+  tokens_[token] =
+      IssuedToken{tenant_config->id, audience, now + Ticks{lifetime_seconds_} * kTicksPerSecond};
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();

@@ -110,6 +110,20 @@ expect_eq "every seen version is in the ground truth" "" "$(sort "$work/seen.txt
 http -o "$work/truth2.json" "$base/_emulator/ground-truth?tenant=$tenant&kind=alerts"
 expect_eq "ground truth after advance" "$((alerts + 5))" "$(json "$work/truth2.json" 'd["id_count"]')"
 
+# Incidents: the same paging, compared with their ground truth.
+http -o "$work/itruth.json" "$base/_emulator/ground-truth?tenant=$tenant&kind=incidents"
+: > "$work/incidents.txt"
+url="$base/v1.0/security/incidents?%24top=50&%24orderby=lastUpdateDateTime%20desc"
+for pages in $(seq 20); do
+  expect_eq "incidents page $pages status" 200 "$(get_graph "$work/page.json" "$url")"
+  json "$work/page.json" '"\n".join(i["id"] + " " + i["lastUpdateDateTime"] for i in d["value"])' >> "$work/incidents.txt"
+  url=$(json "$work/page.json" 'd.get("@odata.nextLink", "")')
+  [[ -n $url ]] || break
+done
+expect_eq "incidents seen" "$(json "$work/itruth.json" 'd["id_count"]')" "$(cut -d' ' -f1 "$work/incidents.txt" | sort -u | wc -l | tr -d ' ')"
+json "$work/itruth.json" '"\n".join(v["id"] + " " + v["lastUpdateDateTime"] for v in d["versions"])' | sort > "$work/itruth.txt"
+expect_eq "every seen incident version is in the ground truth" "" "$(sort "$work/incidents.txt" | comm -23 - "$work/itruth.txt")"
+
 # --- Faults: 429 with Retry-After, then normal again; reset; truncate; malformed item.
 alerts_url="$base/v1.0/security/alerts_v2?%24top=5"
 http -o /dev/null -X POST "$base/_emulator/faults" \

@@ -32,7 +32,8 @@ class EmulatorIngestion : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = std::filesystem::temp_directory_path() /
-            ("emulator_streams_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".json");
+            ("emulator_streams_" +
+             std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".json");
     std::ofstream(path_) << R"({"properties":{"streamDeclarations":{"Custom-T":{"columns":[
         {"name":"TimeGenerated","type":"datetime"},{"name":"N","type":"int"},
         {"name":"Extra","type":"dynamic"}]}}}})";
@@ -57,8 +58,11 @@ class EmulatorIngestion : public ::testing::Test {
 };
 
 TEST_F(EmulatorIngestion, AcceptsMatchingRowsGzippedOrNot) {
-  EXPECT_EQ(post(R"([{"TimeGenerated":"2024-01-01T00:00:00Z","N":1,"Extra":{"a":[1]}}])").status, 204);
-  EXPECT_EQ(post(gzip(R"([{"N":null},{"TimeGenerated":"2024-01-01T00:00:00.1234567Z"}])"), true).status, 204);
+  EXPECT_EQ(post(R"([{"TimeGenerated":"2024-01-01T00:00:00Z","N":1,"Extra":{"a":[1]}}])").status,
+            204);
+  EXPECT_EQ(
+      post(gzip(R"([{"N":null},{"TimeGenerated":"2024-01-01T00:00:00.1234567Z"}])"), true).status,
+      204);
   EXPECT_EQ(ingestion_.accepted_rows("Custom-T"), 3);
 }
 
@@ -66,13 +70,19 @@ TEST_F(EmulatorIngestion, RejectsWithMessagesNamingRowAndColumn) {
   Response bad_type = post(R"([{"N":1},{"N":2.5}])");
   EXPECT_EQ(bad_type.status, 400);
   EXPECT_NE(bad_type.body.find("Row 1: column 'N' must be of type 'int' but is a JSON number."),
-            std::string::npos) << bad_type.body;
+            std::string::npos)
+      << bad_type.body;
   Response bad_time = post(R"([{"TimeGenerated":"yesterday"}])");
   EXPECT_NE(bad_time.body.find("Row 0: column 'TimeGenerated' must be of type 'datetime'"),
-            std::string::npos) << bad_time.body;
+            std::string::npos)
+      << bad_time.body;
   EXPECT_EQ(post(R"({"N":1})").status, 400);
   EXPECT_EQ(post("[1]").status, 400);
   EXPECT_EQ(post("not gzip", true).status, 400);
+  // Deep nesting is refused before the (recursive) parser sees it.
+  EXPECT_EQ(
+      post("[{\"Extra\":" + std::string(500'000, '[') + std::string(500'000, ']') + "}]").status,
+      400);
   EXPECT_EQ(ingestion_.accepted_rows("Custom-T"), 0);
 }
 

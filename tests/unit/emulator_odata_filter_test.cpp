@@ -9,8 +9,8 @@
 namespace secfeed::emulator {
 namespace {
 
-constexpr std::array<FilterField, 2> kFields{{{"lastUpdateDateTime", FieldType::datetime},
-                                              {"status", FieldType::text}}};
+constexpr std::array<FilterField, 2> kFields{
+    {{"lastUpdateDateTime", FieldType::datetime}, {"status", FieldType::text}}};
 
 struct Item {
   Ticks updated;
@@ -30,7 +30,9 @@ std::string error_of(const std::string& filter_text) {
   return std::holds_alternative<std::string>(parsed) ? std::get<std::string>(parsed) : "";
 }
 
-Ticks at(const char* text) { return *parse_datetime(text); }
+Ticks at(const char* text) {
+  return *parse_datetime(text);
+}
 
 TEST(EmulatorODataFilter, HalfOpenWindowAsConnectorsSendIt) {
   const std::string window =
@@ -66,11 +68,13 @@ TEST(EmulatorODataFilter, ErrorsNameTheProblem) {
             "Found operand types 'Edm.DateTimeOffset' and 'Edm.String'.");
   EXPECT_EQ(error_of("lastUpdateDateTime after 2024-01-01T00:00:00Z"),
             "Invalid filter clause: unsupported operator 'after'.");
-  EXPECT_EQ(error_of("status gt 'new'"), "Invalid filter clause: only eq and ne apply to 'status'.");
+  EXPECT_EQ(error_of("status gt 'new'"),
+            "Invalid filter clause: only eq and ne apply to 'status'.");
   EXPECT_EQ(error_of("(status eq 'new'"), "Invalid filter clause: ')' expected.");
   EXPECT_EQ(error_of("status eq 'new' status"), "Invalid filter clause: syntax error at 'status'.");
   EXPECT_EQ(error_of(std::string(100, '(')), "Invalid filter clause: nesting is too deep.");
-  EXPECT_EQ(error_of("status eq"), "Invalid filter clause: expected a quoted string after 'eq', found ''.");
+  EXPECT_EQ(error_of("status eq"),
+            "Invalid filter clause: expected a quoted string after 'eq', found ''.");
 }
 
 TEST(EmulatorClock, FormatsAndParsesGraphTimestamps) {
