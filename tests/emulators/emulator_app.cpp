@@ -142,15 +142,17 @@ void EmulatorApp::route(const Request& request, Response& response) {
   if (request.path.rfind("/_emulator/", 0) == 0) return handle_control(request, response);
 
   bool malformed_item = false;
+  bool partial = false;
   if (auto fault = faults_.take(request.path, fault_tenant(request))) {
     response.delay_ms = fault->delay_ms;
     if (fault->action == Fault::Action::reset) {
       response.delivery = Delivery::reset;
       return;
     }
-    if (fault->status != 0) return apply_fault(*fault, request, response);
+    if (fault->status != 0 && fault->status != 206) return apply_fault(*fault, request, response);
     if (fault->action == Fault::Action::truncate) response.delivery = Delivery::truncate;
     malformed_item = fault->action == Fault::Action::malformed_item;
+    partial = fault->status == 206;
   }
 
   const auto segments = split_path(request.path);
@@ -181,7 +183,14 @@ void EmulatorApp::route(const Request& request, Response& response) {
       const Collection collection = name == "alerts_v2" ? Collection::alerts_v2
                                     : name == "alerts"  ? Collection::legacy_alerts
                                                         : Collection::incidents;
-      return serve_collection(collection, tenant->graph, request, now, malformed_item, response);
+      serve_collection(collection, tenant->graph, request, now, malformed_item, response);
+      if (partial && response.status == 200) {
+        // The legacy API is federated: a failing provider turns 200 into 206 + Warning.
+        response.status = 206;
+        response.set_header("Warning", "199 - \"Microsoft Defender for Cloud Apps provider "
+                                       "failed to respond; results may be incomplete.\"");
+      }
+      return;
     }
   }
   const bool graph_path = !segments.empty() && segments[0] == "v1.0";

@@ -23,8 +23,8 @@ std::optional<std::string> parse_fault(const rapidjson::Value& object, Fault& fa
   } else if (!action.empty()) {
     return "unknown action '" + action + "' (reset, truncate, malformed_item)";
   }
-  if (fault.status != 0 && (fault.status < 400 || fault.status > 599)) {
-    return "status must be 400..599";
+  if (fault.status != 0 && fault.status != 206 && (fault.status < 400 || fault.status > 599)) {
+    return "status must be 206 or 400..599";
   }
   if (fault.delay_ms < 0 || fault.delay_ms > 600'000) return "delay_ms must be 0..600000";
   if (fault.status == 0 && fault.delay_ms == 0 && fault.action == Fault::Action::none) {

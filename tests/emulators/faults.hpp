@@ -14,7 +14,7 @@ struct Fault {
   enum class Action { none, reset, truncate, malformed_item };
   std::string path_prefix;  // "" matches every non-control path
   std::string tenant;       // "" matches every tenant
-  int status = 0;           // 0: no status answer
+  int status = 0;           // 0: no status answer; 206: normal body + Warning (legacy alerts)
   int retry_after = -1;     // seconds; < 0: no Retry-After header
   int delay_ms = 0;
   Action action = Action::none;

@@ -81,7 +81,7 @@ std::size_t secure_score_control_count() {
 }
 
 TenantSecureScore::TenantSecureScore(std::string tenant_id, std::uint64_t seed, Ticks today)
-    : tenant_id_(std::move(tenant_id)), seed_(seed) {
+    : tenant_id_(std::move(tenant_id)) {
   SeededRandom random(seed);
   // 90 days ago each control was off, partly or fully on; some improve over time.
   for (const Control& control : kControls) {

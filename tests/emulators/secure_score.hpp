@@ -38,7 +38,6 @@ class TenantSecureScore {
   };
 
   std::string tenant_id_;
-  std::uint64_t seed_;
   std::vector<double> current_;
   std::deque<Day> days_;  // oldest first
 };

@@ -146,6 +146,12 @@ http -o /dev/null -X POST "$base/_emulator/faults" -d '{"path_prefix":"/v1.0/sec
 get_graph "$work/malformed.json" "$alerts_url" > /dev/null
 expect_eq "malformed item inserted" "1" "$(json "$work/malformed.json" 'sum(1 for a in d["value"] if not isinstance(a["id"], str))')"
 
+http -o /dev/null -X POST "$base/_emulator/faults" -d '{"path_prefix":"/v1.0/security/alerts","status":206}'
+expect_eq "legacy partial answer" 206 "$(get_graph "$work/partial.json" "$base/v1.0/security/alerts?%24top=3")"
+grep -qi '^warning: 199 - ' "$work/partial.json.headers" || fail "no Warning header on 206"
+expect_eq "legacy partial body" 3 "$(json "$work/partial.json" 'len(d["value"])')"
+http -o /dev/null -X DELETE "$base/_emulator/faults"
+
 # --- Enum evolution: newer members hidden without the Prefer header.
 all_url="$base/v1.0/security/alerts_v2?%24top=1000"
 get_graph "$work/plain.json" "$all_url" > /dev/null
