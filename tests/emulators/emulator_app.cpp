@@ -187,8 +187,9 @@ void EmulatorApp::route(const Request& request, Response& response) {
       if (partial && response.status == 200) {
         // The legacy API is federated: a failing provider turns 200 into 206 + Warning.
         response.status = 206;
-        response.set_header("Warning", "199 - \"Microsoft Defender for Cloud Apps provider "
-                                       "failed to respond; results may be incomplete.\"");
+        response.set_header("Warning",
+                            "199 - \"Microsoft Defender for Cloud Apps provider "
+                            "failed to respond; results may be incomplete.\"");
       }
       return;
     }
