@@ -42,6 +42,7 @@ ConfigLoadOptions example_options(std::set<std::string>* catalog) {
     if (name.find("CONNECTION_STRING") != std::string::npos) {
       return "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=a";
     }
+    if (name.find("BOOTSTRAP") != std::string::npos) return "127.0.0.1:9092";
     return "value-of-" + name;
   };
   options.world_readable = false;
