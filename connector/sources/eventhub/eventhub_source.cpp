@@ -172,7 +172,11 @@ void EventHubSource::Impl::on_rebalance(rd_kafka_resp_err_t err,
     }
     tracker.assign(ids);
     std::string names;
-    for (std::int32_t id : ids) names += (names.empty() ? "" : ",") + std::to_string(id);
+    for (std::int32_t id : ids) {
+      // (Not `"," + std::to_string(id)`: GCC 12 -O3 reports a false -Wrestrict there.)
+      if (!names.empty()) names += ',';
+      names += std::to_string(id);
+    }
     log_info(kComponent, options.name + ": assigned partitions [" + names + "]");
     if (cooperative) {
       rd_kafka_error_t* e = rd_kafka_incremental_assign(rk, partitions);
