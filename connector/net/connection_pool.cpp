@@ -212,13 +212,16 @@ ConnectionPool::~ConnectionPool() {
   }
 }
 
-asio::awaitable<ConnectionPool::Lease> ConnectionPool::acquire(std::string key) {
-  auto state = state_;
-  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Lease)>(
-      [state, key = std::move(key)](auto handler) mutable {
-        state->enqueue(std::move(key), State::Handler(std::move(handler)));
-      },
-      asio::use_awaitable);
+// Not a coroutine itself: async_initiate returns the awaitable. (GCC 12 mishandles
+// lambdas with captures inside a co_await expression: they may be destroyed twice.)
+asio::awaitable<ConnectionPool::Lease> ConnectionPool::acquire(const std::string& key) {
+  struct Initiation {
+    std::shared_ptr<State> state;
+    std::string key;
+    void operator()(State::Handler handler) { state->enqueue(std::move(key), std::move(handler)); }
+  };
+  return asio::async_initiate<const asio::use_awaitable_t<>&, void(Lease)>(Initiation{state_, key},
+                                                                           asio::use_awaitable);
 }
 
 std::size_t ConnectionPool::open_connections() const {

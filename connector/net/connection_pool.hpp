@@ -69,7 +69,7 @@ class ConnectionPool {
   // A slot for `key` ("https://host:port" plus proxy identity), waiting in line if
   // needed. Cancellation (e.g. a deadline via awaitable operators) yields a lease with
   // granted() == false.
-  boost::asio::awaitable<Lease> acquire(std::string key);
+  boost::asio::awaitable<Lease> acquire(const std::string& key);
 
   std::size_t open_connections() const;  // in use + idle (+ slots being opened)
   std::size_t idle_connections() const;

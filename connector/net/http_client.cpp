@@ -159,9 +159,9 @@ asio::awaitable<bool> HttpClient::Impl::connect_tcp(Connection& connection, cons
   tcp::resolver resolver(executor);
   asio::steady_timer timer(executor);
   timer.expires_at(std::min(deadline, Clock::now() + options.connect_timeout));
+  const std::string port = std::to_string(target.port);
   auto resolved =
-      co_await (resolver.async_resolve(target.host, std::to_string(target.port), kTuple) ||
-                timer.async_wait(kTuple));
+      co_await (resolver.async_resolve(target.host, port, kTuple) || timer.async_wait(kTuple));
   if (resolved.index() == 1) {
     error = failure(HttpError::timeout, "resolving " + target.host + " timed out");
     co_return false;

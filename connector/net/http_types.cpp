@@ -36,6 +36,8 @@ std::string_view to_string(HttpError error) {
       return "body_too_large";
     case HttpError::protocol:
       return "protocol";
+    case HttpError::auth:
+      return "auth";
   }
   return "unknown";
 }

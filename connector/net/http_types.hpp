@@ -50,6 +50,7 @@ enum class HttpError {
   reset,  // connection reset or closed before the response was complete
   body_too_large,
   protocol,  // malformed HTTP, undecodable Content-Encoding, bad URL
+  auth,      // no access token could be obtained (send_with_retry)
 };
 
 std::string_view to_string(HttpError error);

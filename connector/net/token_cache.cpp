@@ -107,6 +107,17 @@ class RefreshGuard {
   bool done_ = false;
 };
 
+// Not a coroutine: async_initiate returns the awaitable. (GCC 12 mishandles lambdas with
+// captures inside a co_await expression.)
+asio::awaitable<TokenResult> wait_for_refresh(const std::shared_ptr<TokenCache::State>& state) {
+  struct Initiation {
+    std::shared_ptr<TokenCache::State> state;
+    void operator()(TokenCache::State::Waiter waiter) { state->wait(std::move(waiter)); }
+  };
+  return asio::async_initiate<const asio::use_awaitable_t<>&, void(TokenResult)>(
+      Initiation{state}, asio::use_awaitable);
+}
+
 }  // namespace
 
 TokenCache::TokenCache(asio::any_io_executor executor, Fetch fetch, Now now)
@@ -126,11 +137,7 @@ asio::awaitable<TokenResult> TokenCache::get() {
     if (state->fresh_locked(state->now())) co_return TokenResult{state->token, {}};
     if (!state->refreshing) lead = state->refreshing = true;
   }
-  if (!lead) {
-    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(TokenResult)>(
-        [state](auto handler) { state->wait(State::Waiter(std::move(handler))); },
-        asio::use_awaitable);
-  }
+  if (!lead) co_return co_await wait_for_refresh(state);
   RefreshGuard guard(*state);
   TokenResponse response = co_await state->fetch();
   co_return guard.finish(std::move(response));
