@@ -385,11 +385,15 @@ asio::awaitable<HttpResult> HttpClient::Impl::request(HttpRequest request) {
     auto& connection = static_cast<Connection&>(*lease.connection());
     bool keep_alive = false;
     bool got_response_bytes = false;
-    HttpResult result =
-        connection.tls ? co_await exchange(*connection.tls, connection, request, false, deadline,
-                                           keep_alive, got_response_bytes)
-                       : co_await exchange(*connection.plain, connection, request, plain_via_proxy,
-                                           deadline, keep_alive, got_response_bytes);
+    // (No co_await inside ?: — GCC 12 miscompiles it, copying the result bitwise.)
+    HttpResult result;
+    if (connection.tls) {
+      result = co_await exchange(*connection.tls, connection, request, false, deadline, keep_alive,
+                                 got_response_bytes);
+    } else {
+      result = co_await exchange(*connection.plain, connection, request, plain_via_proxy, deadline,
+                                 keep_alive, got_response_bytes);
+    }
     if (result.error == HttpError::reset && lease.reused() && !got_response_bytes && round == 0) {
       continue;
     }
