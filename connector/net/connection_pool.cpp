@@ -116,25 +116,24 @@ struct ConnectionPool::State : std::enable_shared_from_this<State> {
     for (auto& grant : grants) deliver(std::move(grant.handler), std::move(grant.lease));
   }
 
+  // Queues the caller, then serves the queue in order: a caller gets a slot now only if
+  // nobody before it can use that slot (FIFO per host, no head-of-line blocking across hosts).
   void enqueue(std::string key, Handler handler) {
     std::vector<std::unique_ptr<PooledConnection>> closing;
-    std::unique_lock lock(mutex);
-    // Only jump the queue when nobody waits: FIFO fairness among waiters.
-    if (waiters.empty()) {
-      if (auto lease = try_grant_locked(key, closing)) {
-        lock.unlock();
-        deliver(std::move(handler), std::move(*lease));
-        return;
+    std::vector<Grant> grants;
+    {
+      std::lock_guard lock(mutex);
+      const std::uint64_t id = ++next_waiter_id;
+      auto slot = handler.get_cancellation_slot();
+      if (slot.is_connected()) {
+        slot.assign([weak = weak_from_this(), id](asio::cancellation_type) {
+          if (auto self = weak.lock()) self->cancel(id);
+        });
       }
+      waiters.push_back({id, std::move(key), std::move(handler)});
+      serve_waiters_locked(grants, closing);
     }
-    const std::uint64_t id = ++next_waiter_id;
-    auto slot = handler.get_cancellation_slot();
-    if (slot.is_connected()) {
-      slot.assign([weak = weak_from_this(), id](asio::cancellation_type) {
-        if (auto self = weak.lock()) self->cancel(id);
-      });
-    }
-    waiters.push_back({id, std::move(key), std::move(handler)});
+    deliver_all(grants);
   }
 
   void cancel(std::uint64_t id) {
