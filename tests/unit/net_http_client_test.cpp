@@ -318,5 +318,14 @@ TEST_F(HttpClientTest, TokenProviderWithCertificateAssertion) {
   EXPECT_EQ(second.access_token, first.access_token);  // served from the cache
 }
 
+TEST(HttpClientCreate, UnreadableCaFileIsAnError) {
+  asio::io_context io;
+  HttpClientOptions options;
+  options.ca_file = "/nonexistent/ca.pem";
+  std::string error;
+  EXPECT_FALSE(HttpClient::create(io.get_executor(), options, error));
+  EXPECT_TRUE(error.starts_with("cannot load CA file '/nonexistent/ca.pem': ")) << error;
+}
+
 }  // namespace
 }  // namespace secfeed::net

@@ -236,7 +236,9 @@ TEST(NetClientCredentials, SecretsNeverAppearInErrorMessages) {
 
   asio::io_context io;
   std::string error;
-  auto http = HttpClient::create(io.get_executor(), {}, error);
+  HttpClientOptions options;
+  options.proxy.use_environment = false;  // hermetic even where https_proxy is set
+  auto http = HttpClient::create(io.get_executor(), options, error);
   ASSERT_TRUE(http) << error;
   auto missing = credentials;
   missing.client_secret.clear();
