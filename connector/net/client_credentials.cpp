@@ -1,5 +1,6 @@
 // Client-credentials grant against Microsoft Entra ID (client secret or certificate).
 #include <chrono>
+#include <cstdlib>
 #include <optional>
 
 #include <rapidjson/document.h>

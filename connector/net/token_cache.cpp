@@ -40,9 +40,22 @@ struct TokenCache::State {
     return !token.empty() && at + kStaleGrace < expires_at;
   }
 
+  TokenResult token_locked(Clock::time_point at) const {
+    TokenResult result;
+    result.access_token = token;
+    result.valid_for = std::chrono::duration_cast<std::chrono::seconds>(expires_at - at);
+    return result;
+  }
+  static TokenResult error_result(std::string error) {
+    TokenResult result;
+    result.error = std::move(error);
+    return result;
+  }
+
   TokenResult current_locked() const {
-    if (usable_locked(now())) return {token, {}};
-    return {{}, last_error.empty() ? std::string("no access token available") : last_error};
+    const auto at = now();
+    if (usable_locked(at)) return token_locked(at);
+    return error_result(last_error.empty() ? "no access token available" : last_error);
   }
 
   void deliver(Waiter waiter, TokenResult result) {
@@ -71,11 +84,11 @@ struct TokenCache::State {
       expires_at = at + response.expires_in;
       refresh_at = at + response.expires_in * 4 / 5;
       last_error.clear();
-      result = {token, {}};
+      result = token_locked(at);
     } else {
       last_error = response.error.empty() ? "token endpoint returned no access token"
                                           : std::move(response.error);
-      result = usable_locked(at) ? TokenResult{token, {}} : TokenResult{{}, last_error};
+      result = usable_locked(at) ? token_locked(at) : error_result(last_error);
     }
     refreshing = false;
     auto woken = std::exchange(waiters, {});
@@ -134,7 +147,8 @@ asio::awaitable<TokenResult> TokenCache::get() {
   bool lead = false;
   {
     std::lock_guard lock(state->mutex);
-    if (state->fresh_locked(state->now())) co_return TokenResult{state->token, {}};
+    const auto at = state->now();
+    if (state->fresh_locked(at)) co_return state->token_locked(at);
     if (!state->refreshing) lead = state->refreshing = true;
   }
   if (!lead) co_return co_await wait_for_refresh(state);

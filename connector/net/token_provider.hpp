@@ -20,6 +20,8 @@ class HttpClient;
 struct TokenResult {
   std::string access_token;  // a secret: never log it
   std::string error;         // readable, redacted; empty on success
+  // Remaining lifetime when returned (e.g. for Kafka OAUTHBEARER's md_lifetime).
+  std::chrono::seconds valid_for{0};
   bool ok() const { return error.empty() && !access_token.empty(); }
 };
 

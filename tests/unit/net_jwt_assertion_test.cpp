@@ -2,7 +2,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 
 #include <unistd.h>
@@ -200,12 +199,27 @@ TEST(NetJwtAssertion, LoadsFromFiles) {
   std::filesystem::remove_all(dir);
 }
 
+// 8-4-4-4-12 lower-case hex, version nibble 4, variant 8..b. (No std::regex: g++ 12
+// reports a false -Wmaybe-uninitialized in <regex> under the asan preset.)
+bool is_v4_guid(const std::string& guid) {
+  if (guid.size() != 36) return false;
+  for (std::size_t i = 0; i < guid.size(); ++i) {
+    const char c = guid[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return guid[14] == '4' && std::string_view("89ab").find(guid[19]) != std::string_view::npos;
+}
+
 TEST(NetJwtAssertion, RandomGuidsAreVersion4AndUnique) {
-  const std::regex shape("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
+  EXPECT_FALSE(is_v4_guid("0f8fad5b-d9cb-169f-a165-70867728950e"));
   std::set<std::string> seen;
   for (int i = 0; i < 100; ++i) {
     const auto guid = random_guid();
-    EXPECT_TRUE(std::regex_match(guid, shape)) << guid;
+    EXPECT_TRUE(is_v4_guid(guid)) << guid;
     seen.insert(guid);
   }
   EXPECT_EQ(seen.size(), 100u);

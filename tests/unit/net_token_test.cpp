@@ -69,7 +69,9 @@ TEST(NetTokenCache, RefreshesAtEightyPercentOfLifetime) {
   h.fetch.answers = {{"token-1", seconds(1000), {}}, {"token-2", seconds(1000), {}}};
   EXPECT_EQ(h.get_concurrently(1)[0].access_token, "token-1");
   h.now += seconds(799);
-  EXPECT_EQ(h.get_concurrently(3)[2].access_token, "token-1");
+  const auto cached = h.get_concurrently(3)[2];
+  EXPECT_EQ(cached.access_token, "token-1");
+  EXPECT_EQ(cached.valid_for, seconds(201));
   EXPECT_EQ(h.fetch.calls, 1);
   h.now += seconds(1);  // 800 s = 80% of 1000 s
   const auto results = h.get_concurrently(5);
