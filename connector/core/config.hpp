@@ -18,6 +18,7 @@
 #include <variant>
 #include <vector>
 
+#include "connector/core/cloud.hpp"
 #include "connector/core/config_interpolate.hpp"
 #include "connector/core/config_units.hpp"
 #include "connector/core/event.hpp"
@@ -67,8 +68,6 @@ struct ProxyConfig {
   std::string username;
   Secret password;
 };
-
-enum class Cloud { global, usgov, usgov_dod, china };
 
 // Entra ID and Graph base URLs of one cloud (shared/specs/graph-security-api.md), plus
 // the Azure Monitor scope the Logs Ingestion sink asks tokens for.

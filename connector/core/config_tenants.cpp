@@ -7,21 +7,9 @@
 namespace secfeed {
 
 CloudEndpoints default_cloud_endpoints(Cloud cloud) {
-  switch (cloud) {
-    case Cloud::usgov:
-      return {"https://login.microsoftonline.us", "https://graph.microsoft.us",
-              "https://monitor.azure.us//.default", "servicebus.usgovcloudapi.net"};
-    case Cloud::usgov_dod:
-      return {"https://login.microsoftonline.us", "https://dod-graph.microsoft.us",
-              "https://monitor.azure.us//.default", "servicebus.usgovcloudapi.net"};
-    case Cloud::china:
-      return {"https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn",
-              "https://monitor.azure.cn//.default", "servicebus.chinacloudapi.cn"};
-    case Cloud::global:
-      break;
-  }
-  return {"https://login.microsoftonline.com", "https://graph.microsoft.com",
-          "https://monitor.azure.com//.default", "servicebus.windows.net"};
+  const CloudHosts& hosts = cloud_hosts(cloud);
+  return {"https://" + std::string(hosts.login_host), "https://" + std::string(hosts.graph_host),
+          monitor_scope(cloud), std::string(hosts.servicebus_suffix)};
 }
 
 const TenantConfig* Config::find_tenant(std::string_view id) const {

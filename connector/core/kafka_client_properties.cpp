@@ -1,12 +1,12 @@
 #include "connector/core/kafka_client_properties.hpp"
 
-#include "connector/core/text.hpp"
+#include "connector/core/cloud.hpp"
 
 namespace secfeed {
 
 bool is_event_hubs_endpoint(const std::string& bootstrap_servers) {
-  for (const char* suffix : {".servicebus.windows.net:9093", ".servicebus.usgovcloudapi.net:9093",
-                             ".servicebus.chinacloudapi.cn:9093"}) {
+  for (Cloud cloud : {Cloud::global, Cloud::usgov, Cloud::usgov_dod, Cloud::china}) {
+    const std::string suffix = "." + std::string(cloud_hosts(cloud).servicebus_suffix) + ":9093";
     if (bootstrap_servers.find(suffix) != std::string::npos) return true;
   }
   return false;

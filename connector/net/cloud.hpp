@@ -1,29 +1,18 @@
-// Microsoft Entra ID / Graph / Azure Monitor endpoints per cloud, as ONE table.
+// The per-cloud table lives in connector/core/cloud.hpp (one table for the config and
+// the token providers); these names keep net's call sites short.
 #pragma once
 
-#include <optional>
-#include <string>
-#include <string_view>
+#include "connector/core/cloud.hpp"
 
 namespace secfeed::net {
 
-enum class Cloud { global, usgov, usgov_dod, china };
-
-struct CloudEndpoints {
-  Cloud cloud;
-  std::string_view name;  // config spelling: global, usgov, usgov_dod, china
-  std::string_view login_host;
-  std::string_view graph_host;
-  std::string_view monitor_host;  // audience host of the Logs Ingestion API
-};
-
-const CloudEndpoints& cloud_endpoints(Cloud cloud);
-// Case-insensitive; also accepts "public", "gcc_high", "dod", "21vianet".
-std::optional<Cloud> parse_cloud(std::string_view name);
-
-// OAuth2 scopes for the client-credentials grant.
-std::string graph_scope(Cloud cloud);    // https://graph.microsoft.com/.default
-std::string monitor_scope(Cloud cloud);  // https://monitor.azure.com//.default (double slash)
-std::string event_hubs_scope(std::string_view namespace_host);  // https://<ns>/.default
+using secfeed::Cloud;
+using secfeed::event_hubs_scope;
+using secfeed::graph_scope;
+using secfeed::monitor_scope;
+using secfeed::parse_cloud;
+inline const CloudHosts& cloud_endpoints(Cloud cloud) {
+  return cloud_hosts(cloud);
+}
 
 }  // namespace secfeed::net

@@ -1,25 +1,26 @@
-#include "connector/net/cloud.hpp"
+#include "connector/core/cloud.hpp"
 
 #include <array>
 
 #include "connector/core/text.hpp"
 
-namespace secfeed::net {
+namespace secfeed {
 namespace {
 
-constexpr std::array<CloudEndpoints, 4> kClouds = {{
+constexpr std::array<CloudHosts, 4> kClouds = {{
     {Cloud::global, "global", "login.microsoftonline.com", "graph.microsoft.com",
-     "monitor.azure.com"},
-    {Cloud::usgov, "usgov", "login.microsoftonline.us", "graph.microsoft.us", "monitor.azure.us"},
+     "monitor.azure.com", "servicebus.windows.net"},
+    {Cloud::usgov, "usgov", "login.microsoftonline.us", "graph.microsoft.us", "monitor.azure.us",
+     "servicebus.usgovcloudapi.net"},
     {Cloud::usgov_dod, "usgov_dod", "login.microsoftonline.us", "dod-graph.microsoft.us",
-     "monitor.azure.us"},
+     "monitor.azure.us", "servicebus.usgovcloudapi.net"},
     {Cloud::china, "china", "login.chinacloudapi.cn", "microsoftgraph.chinacloudapi.cn",
-     "monitor.azure.cn"},
+     "monitor.azure.cn", "servicebus.chinacloudapi.cn"},
 }};
 
 }  // namespace
 
-const CloudEndpoints& cloud_endpoints(Cloud cloud) {
+const CloudHosts& cloud_hosts(Cloud cloud) {
   for (const auto& entry : kClouds) {
     if (entry.cloud == cloud) return entry;
   }
@@ -38,17 +39,17 @@ std::optional<Cloud> parse_cloud(std::string_view name) {
 }
 
 std::string graph_scope(Cloud cloud) {
-  return "https://" + std::string(cloud_endpoints(cloud).graph_host) + "/.default";
+  return "https://" + std::string(cloud_hosts(cloud).graph_host) + "/.default";
 }
 
 std::string monitor_scope(Cloud cloud) {
   // The double slash is what the Logs Ingestion API documents; "/.default" alone yields
   // a token with the wrong audience for some clouds.
-  return "https://" + std::string(cloud_endpoints(cloud).monitor_host) + "//.default";
+  return "https://" + std::string(cloud_hosts(cloud).monitor_host) + "//.default";
 }
 
 std::string event_hubs_scope(std::string_view namespace_host) {
   return "https://" + std::string(namespace_host) + "/.default";
 }
 
-}  // namespace secfeed::net
+}  // namespace secfeed
