@@ -16,6 +16,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "connector/core/log.hpp"
+#include "connector/net/credentials_from_config.hpp"
 #include "connector/pipeline/pipeline.hpp"
 #include "connector/sources/source_registry.hpp"
 #include "sinks/sink_registry.hpp"
@@ -65,6 +66,13 @@ int run_daemon(const Config& config, const DaemonOptions& options) {
   }
 
   asio::io_context io(1);
+  std::unique_ptr<net::HttpClient> http =
+      net::HttpClient::create(io.get_executor(), net::http_client_options(config), error);
+  if (!http) {
+    log_error(kComponent, error);
+    return 1;
+  }
+  net::TokenProviders tokens(*http);
   Pipeline pipeline(io.get_executor(), dead_letters);
   for (const SinkConfig& sink : config.sinks) {
     if (!sink.enabled) continue;
@@ -78,7 +86,8 @@ int run_daemon(const Config& config, const DaemonOptions& options) {
   std::vector<std::unique_ptr<Source>> sources;
   for (const SourceConfig& source : config.sources) {
     if (!source.enabled) continue;
-    std::unique_ptr<Source> built = make_source(source, config, io.get_executor(), pipeline, error);
+    std::unique_ptr<Source> built =
+        make_source(source, config, io.get_executor(), pipeline, tokens, error);
     if (!built) {
       log_error(kComponent, error);
       return 1;

@@ -1,23 +1,52 @@
 #include "connector/sources/source_registry.hpp"
 
 #include "connector/core/kafka_client_properties.hpp"
+#include "connector/net/credentials_from_config.hpp"
 #include "connector/sources/eventhub/eventhub_source.hpp"
 
 namespace secfeed {
 namespace {
 
+// OAUTHBEARER: librdkafka's refresh callback gets tokens from the tenant's provider.
+bool attach_oauth(const SourceConfig& source, const EventHubSourceConfig& settings,
+                  const Config& config, boost::asio::any_io_executor executor,
+                  net::TokenProviders& tokens, EventHubSourceOptions& options, std::string& error) {
+  const TenantConfig* tenant = config.find_tenant(settings.kafka.oauth_tenant);
+  if (tenant == nullptr) {
+    error = "source " + source.name + ": unknown oauth tenant " + settings.kafka.oauth_tenant;
+    return false;
+  }
+  net::TokenProvider* provider = tokens.get(*tenant, settings.kafka.oauth_scope, error);
+  if (provider == nullptr) {
+    error = "source " + source.name + ": " + error;
+    return false;
+  }
+  auto fetch = net::blocking_token_function(executor, *provider, std::chrono::seconds(60));
+  options.oauth_token = [fetch](std::string& token, std::int64_t& expires_at_ms,
+                                std::string& failure) {
+    net::TokenResult result = fetch();
+    if (!result.ok()) {
+      failure = result.error;
+      return false;
+    }
+    token = std::move(result.access_token);
+    expires_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch() + result.valid_for)
+                        .count();
+    return true;
+  };
+  return true;
+}
+
 std::unique_ptr<Source> make_eventhub(const SourceConfig& source,
-                                      const EventHubSourceConfig& settings,
+                                      const EventHubSourceConfig& settings, const Config& config,
                                       boost::asio::any_io_executor executor, Pipeline& pipeline,
-                                      std::string& error) {
-  if (settings.auth == EventHubAuth::oauth) {
-    // TODO(issue 5): OAUTHBEARER with the Entra token provider (connector/net).
-    error = "source " + source.name +
-            ": eventhub oauth authentication is not implemented yet; "
-            "use a connection string";
+                                      net::TokenProviders& tokens, std::string& error) {
+  EventHubSourceOptions options;
+  if (settings.auth == EventHubAuth::oauth &&
+      !attach_oauth(source, settings, config, executor, tokens, options, error)) {
     return nullptr;
   }
-  EventHubSourceOptions options;
   options.name = source.name;
   options.topic = settings.topic;
   options.properties = kafka_client_properties(settings.kafka);
@@ -34,13 +63,13 @@ std::unique_ptr<Source> make_eventhub(const SourceConfig& source,
 
 }  // namespace
 
-std::unique_ptr<Source> make_source(const SourceConfig& source, const Config& /*config*/,
+std::unique_ptr<Source> make_source(const SourceConfig& source, const Config& config,
                                     boost::asio::any_io_executor executor, Pipeline& pipeline,
-                                    std::string& error) {
+                                    net::TokenProviders& tokens, std::string& error) {
   switch (source.kind) {
     case SourceType::eventhub:
-      return make_eventhub(source, std::get<EventHubSourceConfig>(source.settings), executor,
-                           pipeline, error);
+      return make_eventhub(source, std::get<EventHubSourceConfig>(source.settings), config,
+                           executor, pipeline, tokens, error);
     case SourceType::graph_alerts:
     case SourceType::graph_incidents:
     case SourceType::graph_legacy_alerts:

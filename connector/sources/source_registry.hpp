@@ -13,11 +13,15 @@
 namespace secfeed {
 
 class Pipeline;
+namespace net {
+class TokenProviders;
+}
 
 // nullptr with `error` set ("sources[2] (graph_alerts): ...") when the source cannot
 // be built in this build.
+// `tokens` supplies Entra ID tokens to sources that authenticate with them.
 std::unique_ptr<Source> make_source(const SourceConfig& source, const Config& config,
                                     boost::asio::any_io_executor executor, Pipeline& pipeline,
-                                    std::string& error);
+                                    net::TokenProviders& tokens, std::string& error);
 
 }  // namespace secfeed

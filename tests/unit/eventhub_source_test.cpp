@@ -254,5 +254,49 @@ TEST_F(EventHubSourceTest, NothingIsCommittedWhileTheSinkCannotDeliver) {
   }
 }
 
+TEST_F(EventHubSourceTest, OauthBearerTokensComeFromTheTokenFunction) {
+  // The mock cluster has no SASL listener (so nothing is consumed here); what is tested
+  // is the wiring: librdkafka asks for a token at start and gets ours, and a failing
+  // token function is reported, not fatal.
+  for (bool succeed : {true, false}) {
+    SCOPED_TRACE(succeed ? "token" : "failure");
+    std::atomic<int> calls{0};
+    EventHubSourceOptions o = options(succeed ? "oauth-ok" : "oauth-fail");
+    o.properties.emplace_back("security.protocol", "sasl_plaintext");
+    o.properties.emplace_back("sasl.mechanisms", "OAUTHBEARER");
+    o.oauth_token = [&](std::string& token, std::int64_t& expires_at_ms, std::string& error) {
+      ++calls;
+      if (!succeed) {
+        error = "AADSTS7000215: Invalid client secret provided.";
+        return false;
+      }
+      token = "header.payload.signature";
+      expires_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count() +
+                      3600000;
+      return true;
+    };
+    Pipeline pipeline(io_.get_executor(), *dead_letters_);
+    EventHubSource source(io_.get_executor(), pipeline, std::move(o));
+    std::string error;
+    ASSERT_TRUE(source.start(error)) << error;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (calls.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+      io_.run_for(milliseconds(50));
+    }
+    EXPECT_GE(calls.load(), 1);
+    if (succeed) {
+      EXPECT_GE(source.stats().token_refreshes.load(), 1u);
+    } else {
+      EXPECT_EQ(source.stats().token_refreshes.load(), 0u);
+      EXPECT_GE(source.stats().consumer_errors.load(), 1u);
+    }
+    source.stop_fetching();
+    source.finish();
+    io_.restart();
+  }
+}
+
 }  // namespace
 }  // namespace secfeed

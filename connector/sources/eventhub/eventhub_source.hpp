@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -42,11 +43,15 @@ struct EventHubSourceOptions {
   std::size_t max_batch_messages = 500;
   std::size_t max_queued_batches = 4;
   std::string tenant_id, tenant_name;  // fallback tenant for records without one
+  // SASL OAUTHBEARER: called on librdkafka's thread when it needs a (new) token; fills
+  // the token and its lifetime in ms since the epoch, or an error. Empty: not OAuth.
+  std::function<bool(std::string& token, std::int64_t& expires_at_ms, std::string& error)>
+      oauth_token;
 };
 
 struct EventHubSourceStats {
   std::atomic<std::uint64_t> messages{0}, records{0}, events{0}, rejected{0}, commits{0},
-      commit_errors{0}, consumer_errors{0}, offsets_lost{0}, skipped_revoked{0};
+      commit_errors{0}, consumer_errors{0}, offsets_lost{0}, skipped_revoked{0}, token_refreshes{0};
 };
 
 class EventHubSource : public Source {

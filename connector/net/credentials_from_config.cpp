@@ -1,0 +1,78 @@
+#include "connector/net/credentials_from_config.hpp"
+
+#include <future>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+namespace secfeed::net {
+
+HttpClientOptions http_client_options(const Config& config) {
+  HttpClientOptions options;
+  options.ca_file = config.tls.ca_file;
+  options.proxy.url = config.proxy.url;
+  options.proxy.username = config.proxy.username;
+  options.proxy.password = config.proxy.password.reveal();
+  for (const std::string& host : config.proxy.no_proxy) {
+    if (!options.proxy.no_proxy.empty()) options.proxy.no_proxy += ',';
+    options.proxy.no_proxy += host;
+  }
+  return options;
+}
+
+ClientCredentials client_credentials(const TenantConfig& tenant) {
+  ClientCredentials credentials;
+  credentials.cloud = tenant.cloud;
+  credentials.authority_override = tenant.login_url;
+  credentials.tenant_id = tenant.id;
+  credentials.client_id = tenant.client_id;
+  if (tenant.credential == CredentialKind::client_secret) {
+    credentials.client_secret = tenant.client_secret.reveal();
+  } else {
+    const secfeed::CertificateCredential& cert = tenant.certificate;
+    credentials.certificate.cert_file = cert.cert_file;
+    credentials.certificate.key_file = cert.key_file;
+    credentials.certificate.pkcs12_file = cert.pfx_file;
+    credentials.certificate.password =
+        cert.pfx_file.empty() ? cert.key_password.reveal() : cert.pfx_password.reveal();
+    credentials.certificate.algorithm =
+        cert.algorithm == secfeed::JwtAlgorithm::rs256 ? JwtAlgorithm::rs256 : JwtAlgorithm::ps256;
+  }
+  return credentials;
+}
+
+TokenProvider* TokenProviders::get(const TenantConfig& tenant, const std::string& scope,
+                                   std::string& error) {
+  auto key = std::make_pair(tenant.id, scope);
+  auto it = providers_.find(key);
+  if (it != providers_.end()) return it->second.get();
+  std::unique_ptr<TokenProvider> provider =
+      make_client_credentials_provider(http_, client_credentials(tenant), scope, error);
+  if (!provider) return nullptr;
+  return providers_.emplace(std::move(key), std::move(provider)).first->second.get();
+}
+
+std::function<TokenResult()> blocking_token_function(boost::asio::any_io_executor executor,
+                                                     TokenProvider& provider,
+                                                     std::chrono::milliseconds timeout) {
+  return [executor, &provider, timeout] {
+    // Shared: if the wait times out, the coroutine still completes into a live promise.
+    auto promise = std::make_shared<std::promise<TokenResult>>();
+    std::future<TokenResult> future = promise->get_future();
+    boost::asio::co_spawn(
+        executor,
+        [&provider, promise]() -> boost::asio::awaitable<void> {
+          TokenResult result = co_await provider.token();
+          promise->set_value(std::move(result));
+        },
+        boost::asio::detached);
+    if (future.wait_for(timeout) != std::future_status::ready) {
+      TokenResult failed;
+      failed.error = "timed out waiting for a Microsoft Entra ID token";
+      return failed;
+    }
+    return future.get();
+  };
+}
+
+}  // namespace secfeed::net
