@@ -3,7 +3,8 @@
 # the test broker (librdkafka mock cluster, 3 brokers, 4 partitions) -> secfeed run ->
 # file sink, compared with the generator's ground truth:
 #   1. thousands of mixed records in all three body forms: every event exactly once,
-#      poison records dead-lettered with partition/offset/reason, clean SIGTERM;
+#      poison records (invalid JSON, wrong types) dead-lettered with partition/offset/
+#      reason, 900 KB fields delivered intact, clean SIGTERM;
 #   2. kill -9 mid-stream, restart: nothing lost, duplicates counted and bounded;
 #   3. two instances in one group split the partitions; stopping one moves its
 #      partitions to the other with nothing lost;
@@ -72,7 +73,8 @@ truth() { python3 -c "import json,sys; print(json.load(open('$1'))['$2'])"; }
 
 # ---- 1. Mixed records, poison included: exactly once.
 TOPIC=mdc1
-python3 "$GEN" --messages 2000 --poison-every 50 --id-prefix a "$WORK/a.ndjson" >"$WORK/a.truth"
+python3 "$GEN" --messages 2000 --poison-every 50 --huge-every 1000 --id-prefix a "$WORK/a.ndjson" \
+  >"$WORK/a.truth"
 events=$(truth "$WORK/a.truth" events)
 poison=$(truth "$WORK/a.truth" poison_records)
 produce "$WORK/a.ndjson"
@@ -90,6 +92,10 @@ grep -q '"position":"partition [0-3] offset [0-9]*' "$WORK/one-dead.jsonl" ||
 grep -q '"reason":"invalid JSON at offset' "$WORK/one-dead.jsonl" || fail "missing JSON reason"
 grep -q '"reason":"id: expected a string, got a number"' "$WORK/one-dead.jsonl" ||
   fail "missing type reason"
+expect_eq "900 KB fields flow through intact" 2 \
+  "$(python3 -c 'import json,sys
+print(sum(1 for l in open(sys.argv[1]) if len(json.loads(l).get("description","")) == 900000))' \
+    "$WORK/one.jsonl")"
 
 # ---- 2. kill -9 in the middle, restart: nothing lost, duplicates bounded.
 TOPIC=mdc2

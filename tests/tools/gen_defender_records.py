@@ -3,7 +3,8 @@
 and benchmarks: every record kind of tests/fixtures/defender, in all three Event Hub body
 forms (single object, bare array, {"records": [...]}), plus optional poison messages.
 
-Usage: gen_defender_records.py --messages N [--poison-every K] [--seed S] [--id-prefix P] OUT.ndjson
+Usage: gen_defender_records.py --messages N [--poison-every K] [--huge-every K] [--seed S]
+                              [--id-prefix P] OUT.ndjson
 Writes one message per line to OUT and prints the ground truth as JSON on stdout:
 {"messages": N, "records": R, "events": E, "poison_records": P}
 (a secure score control or compliance record is one event; no record fans out).
@@ -57,6 +58,8 @@ def main():
     parser.add_argument("--poison-every", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--id-prefix", default="gen", help="makes ids unique across runs")
+    parser.add_argument("--huge-every", type=int, default=0,
+                        help="every K-th message: one alert with a 900,000-character description")
     parser.add_argument("out")
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -72,6 +75,14 @@ def main():
                     out.write(json.dumps({"records": [{"type": "Microsoft.Security/assessments",
                                                        "id": 12345}]}) + "\n")
                 poison += 1
+                continue
+            if args.huge_every and m % args.huge_every == args.huge_every - 2:
+                record = copy.deepcopy(next(t for t in templates if "SystemAlertId" in t))
+                set_unique_id(record, n, args.id_prefix)
+                n += 1
+                record["Description"] = "huge " + "x" * 899995
+                records += 1
+                out.write(json.dumps(record, separators=(",", ":")) + "\n")
                 continue
             count = rng.choice((1, 1, 2, 3))
             batch = []
