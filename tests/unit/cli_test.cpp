@@ -1,6 +1,9 @@
 // Drives the real `secfeed` binary: exit statuses and exact messages are its interface.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "tests/unit/support/run_process.hpp"
 
 namespace secfeed {
@@ -54,6 +57,46 @@ TEST(Cli, ConvertEmptyInputIsSuccess) {
   const auto r = run_process(kSecfeed + " convert -", "");
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.err, "secfeed convert: 0 items, 0 events written, 0 rejected\n");
+}
+
+TEST(Cli, RunAndValidateRejectBadConfigsWithFileLineAndKey) {
+  char dir_template[] = "/tmp/secfeed-cli-XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
+  const std::string bad = dir + "/bad.yaml";
+  {
+    std::ofstream file(bad);
+    file << "state_dir: " << dir << "\nsinks:\n  - type: file\n    path: out.jsonl\n"
+         << "    fsync_intervall: 1s\n";
+  }
+  for (const char* command : {" validate -c ", " run -c "}) {
+    const auto r = run_process(kSecfeed + command + bad);
+    EXPECT_EQ(r.status, 1) << command;
+    EXPECT_EQ(r.err, "secfeed: " + bad +
+                         ":5:5: sinks[0].fsync_intervall: unknown key (did you mean "
+                         "\"fsync_interval\"?)\n")
+        << command;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, RunRefusesASinkTypeThisBuildCannotRunYetNamingIt) {
+  char dir_template[] = "/tmp/secfeed-cli-XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
+  const std::string config = dir + "/syslog.yaml";
+  {
+    std::ofstream file(config);
+    file << "state_dir: " << dir << "/state\n"
+         << "sources:\n  - type: eventhub\n    kafka: {bootstrap_servers: 127.0.0.1:1}\n"
+         << "    topic: t\n"
+         << "sinks:\n  - type: syslog\n    url: tcp://127.0.0.1:514\n";
+  }
+  EXPECT_EQ(run_process(kSecfeed + " validate -c " + config).status, 0);
+  const auto r = run_process(kSecfeed + " run -c " + config);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("sink syslog: type syslog is not implemented in this build yet"),
+            std::string::npos)
+      << r.err;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
