@@ -25,6 +25,7 @@
 #include "connector/core/log.hpp"
 #include "connector/core/secret.hpp"
 #include "sinks/encoders/encoders.hpp"
+#include "sinks/encoders/syslog_framing.hpp"  // SyslogProtocol, SyslogFraming
 
 namespace secfeed {
 
@@ -221,8 +222,6 @@ struct BatchConfig {
 };
 
 enum class SyslogTransport { udp, tcp, tls };
-enum class SyslogProtocol { rfc5424, rfc3164 };
-enum class SyslogFraming { none, octet_counting, lf };
 
 struct TlsClientConfig {
   std::string ca_file;              // default: tls.ca_file, then the system store

@@ -15,7 +15,8 @@ enum class SyslogProtocol { rfc5424, rfc3164 };
 std::string_view to_string(SyslogProtocol protocol);
 std::optional<SyslogProtocol> syslog_protocol_from_string(std::string_view text);
 
-enum class SyslogFraming { octet_counting, lf };
+// none: one message per datagram (UDP); the stream framings are RFC 6587's.
+enum class SyslogFraming { none, octet_counting, lf };
 std::string_view to_string(SyslogFraming framing);
 std::optional<SyslogFraming> syslog_framing_from_string(std::string_view text);
 
