@@ -1,7 +1,6 @@
 #include "sinks/sink.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -11,7 +10,6 @@ namespace secfeed {
 
 namespace asio = boost::asio;
 using asio::use_awaitable;
-using namespace asio::experimental::awaitable_operators;
 
 Sink::Sink(Executor executor, SinkOptions options, DeadLetterOutput* dead_letters)
     : executor_(executor),
@@ -68,15 +66,17 @@ asio::awaitable<bool> Sink::receive_batch(std::vector<SinkMessage>& batch) {
   take(std::move(first));
   take_ready();
   if (options_.batch_max_wait.count() > 0 && !full()) {
-    // A fuller batch is worth a short wait for request-per-batch sinks (HTTP).
-    asio::steady_timer deadline(executor_, options_.batch_max_wait);
+    // A fuller batch is worth a short wait for request-per-batch sinks (HTTP). Poll with
+    // short sleeps rather than racing a receive against a timer: cancelling a channel
+    // receive that has just completed would drop its message.
+    const auto deadline = std::chrono::steady_clock::now() + options_.batch_max_wait;
+    asio::steady_timer tick(executor_);
     while (!full()) {
-      auto result = co_await (queue_.async_receive(asio::as_tuple(use_awaitable)) ||
-                              deadline.async_wait(asio::as_tuple(use_awaitable)));
-      if (result.index() == 1) break;
-      auto [receive_ec, message] = std::get<0>(std::move(result));
-      if (receive_ec) break;
-      take(std::move(message));
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) break;
+      tick.expires_after(std::min<std::chrono::steady_clock::duration>(
+          deadline - now, std::chrono::milliseconds(5)));
+      co_await tick.async_wait(use_awaitable);
       take_ready();
     }
   }

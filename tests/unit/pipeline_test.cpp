@@ -211,5 +211,48 @@ TEST_F(PipelineTest, FileSinkCutsAPartialLineLeftByACrashBeforeAppending) {
   EXPECT_EQ(testing::read_file(path), "complete-1\ncomplete-2\ne0\ne1\n");
 }
 
+TEST_F(PipelineTest, BatchWaitingForMoreNeverLosesAMessage) {
+  // Messages trickle in while the sink waits for a fuller batch (HTTP sinks do): every
+  // one must be delivered exactly once, whatever the timing.
+  Pipeline pipeline(io_.get_executor(), *dead_letters_);
+  SinkOptions options = fast_options("waiting");
+  options.batch_max_wait = milliseconds(20);
+  options.batch_max_events = 7;
+  options.queue_max_events = 3;
+  auto sink = std::make_unique<ScriptedSink>(io_.get_executor(), options, dead_letters_.get());
+  ScriptedSink* s = sink.get();
+  pipeline.add_sink(std::move(sink));
+  pipeline.start();
+  constexpr int kBatches = 40;
+  std::vector<EventBatch> batches(kBatches);
+  std::vector<std::string> ids;
+  for (int b = 0; b < kBatches; ++b) {
+    for (int i = 0; i < 3; ++i) ids.push_back("b" + std::to_string(b) + "e" + std::to_string(i));
+  }
+  int completed = 0;
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        asio::steady_timer pause(io_);
+        for (int b = 0; b < kBatches; ++b) {
+          for (int i = 0; i < 3; ++i) {
+            Event& e = batches[b].add();
+            e.id = ids[static_cast<std::size_t>(b * 3 + i)];
+            e.raw_text = e.id;
+          }
+          auto group = std::make_shared<AckGroup>([&] { ++completed; });
+          co_await pipeline.dispatch(batches[b], group);
+          group->seal();
+          pause.expires_after(milliseconds(b % 4));  // irregular arrivals
+          co_await pause.async_wait(asio::use_awaitable);
+        }
+        co_await pipeline.stop();
+      },
+      asio::detached);
+  io_.run_for(std::chrono::seconds(30));
+  EXPECT_EQ(completed, kBatches);
+  EXPECT_EQ(s->delivered, ids) << "every message once, in order";
+}
+
 }  // namespace
 }  // namespace secfeed
