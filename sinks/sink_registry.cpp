@@ -59,7 +59,11 @@ std::unique_ptr<Sink> make_sink(const SinkConfig& sink, const Config& /*config*/
       options.hostname = syslog.hostname;
       options.max_message_size = syslog.max_message_size;
       options.tls = syslog.tls;
-      return std::make_unique<SyslogSink>(executor, sink_options(sink), std::move(options),
+      SinkOptions base = sink_options(sink);
+      // One stream write (or datagrams) per batch: waiting for a fuller batch only adds
+      // latency.
+      base.batch_max_wait = milliseconds(0);
+      return std::make_unique<SyslogSink>(executor, std::move(base), std::move(options),
                                           dead_letters);
     }
     case SinkType::kafka:
