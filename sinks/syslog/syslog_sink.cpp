@@ -16,6 +16,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "connector/core/log.hpp"
+
 namespace secfeed {
 namespace {
 
@@ -150,9 +152,19 @@ void SyslogSink::append_message(std::string& out, const SinkMessage& message) {
 }
 
 asio::awaitable<DeliveryResult> SyslogSink::deliver(std::span<SinkMessage> batch) {
-  if (syslog_options_.transport == SyslogTransport::udp)
-    co_return co_await deliver_datagrams(batch);
-  co_return co_await deliver_stream(batch);
+  DeliveryResult result = syslog_options_.transport == SyslogTransport::udp
+                              ? co_await deliver_datagrams(batch)
+                              : co_await deliver_stream(batch);
+  // Each new failure is logged once (not every retry), and the recovery after it.
+  if (result.error != last_error_) {
+    if (!result.error.empty()) {
+      log_warn("syslog", name() + ": " + result.error + " (retrying)");
+    } else {
+      log_info("syslog", name() + ": delivering to " + endpoint_text() + " again");
+    }
+    last_error_ = result.error;
+  }
+  co_return result;
 }
 
 asio::awaitable<DeliveryResult> SyslogSink::deliver_datagrams(std::span<SinkMessage> batch) {

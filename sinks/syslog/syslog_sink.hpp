@@ -61,6 +61,7 @@ class SyslogSink : public Sink {
   SyslogHeaderOptions header_;
   std::unique_ptr<Connection> connection_;
   std::string buffer_;
+  std::string last_error_;  // of the previous attempt: logs each new failure once
   std::atomic<std::uint64_t> truncated_{0};
 };
 

@@ -5,7 +5,9 @@
 #   1. tcp://, octet counting: every event exactly once, each line parses with jc --cef;
 #   2. rsyslog restarted in the middle of a stream (down 3 s): no event lost,
 #      duplicates counted (at-least-once);
-#   3. tls:// (rsyslog gtls driver, certificates made here by openssl), LF framing.
+#   3. tls:// (rsyslog gtls driver, certificates made here by openssl), LF framing;
+#      a certificate for another name is refused;
+#   4. udp://: one datagram per message.
 # rsyslogd runs in the foreground with its own config, work dir and port: it never
 # touches the system's rsyslog.
 set -euo pipefail
@@ -15,7 +17,7 @@ require_tools "$PRODUCE" "$SECFEED_BINARY" "$RSYSLOGD"
 command -v jc >/dev/null || fail "jc not installed"
 GEN="$SECFEED_SOURCE_DIR/tests/tools/gen_defender_records.py"
 
-start_broker --brokers 1 --topic s1:2 --topic s2:2 --topic s3:2
+start_broker --brokers 1 --topic s1:2 --topic s2:2 --topic s3:2 --topic s4:2 --topic s5:1
 
 # A free loopback port (TCP and UDP), picked at random; rsyslog keeps it across restarts.
 free_port() {
@@ -209,5 +211,28 @@ sleep 1
 stop_secfeed three
 expect_eq "events received over TLS" "$events" "$(lines "$WORK/tls.received")"
 expect_eq "every event's CEF line over TLS" "$(sort "$WORK/three.truth.cef")" "$(sort "$WORK/tls.received")"
+
+# A certificate for another name is refused (host name verification): nothing delivered.
+produce s5 "$WORK/c.ndjson"
+write_config five s5 "tls://127.0.0.1:$TLS_PORT" "    tls: {ca_file: $WORK/ca.pem, server_name: other.example}"
+start_secfeed five
+wait_for 60 "the handshake refused" grep -q "TLS handshake failed.*hostname mismatch" "$WORK/five.log"
+kill -KILL "$PID_five"  # its events are still queued: a drain would wait for them
+wait "$PID_five" 2>/dev/null || true
+expect_eq "events received with a wrong server name" "$events" "$(lines "$WORK/tls.received")"
 stop_rsyslog tls
+
+# ---- 4. udp://: one datagram per message (small bursts: loopback UDP does not drop them).
+python3 "$GEN" --messages 100 --id-prefix d "$WORK/d.ndjson" >"$WORK/d.truth"
+events=$(truth "$WORK/d.truth" events)
+write_rsyslog_conf udp "$PORT" "$WORK/udp.received"
+start_rsyslog udp "$PORT"
+produce s4 "$WORK/d.ndjson"
+write_config four s4 "udp://127.0.0.1:$PORT" "    batch: {max_events: 20}"
+start_secfeed four
+wait_for 60 "$events events over UDP" has_lines "$events" "$WORK/udp.received"
+sleep 1
+stop_secfeed four
+expect_eq "every event's CEF line over UDP" "$(sort "$WORK/four.truth.cef")" "$(sort "$WORK/udp.received")"
+stop_rsyslog udp
 echo "PASS"
