@@ -152,9 +152,13 @@ void SyslogSink::append_message(std::string& out, const SinkMessage& message) {
 }
 
 asio::awaitable<DeliveryResult> SyslogSink::deliver(std::span<SinkMessage> batch) {
-  DeliveryResult result = syslog_options_.transport == SyslogTransport::udp
-                              ? co_await deliver_datagrams(batch)
-                              : co_await deliver_stream(batch);
+  // No co_await inside a conditional expression: g++ 12 miscompiles that (double free).
+  DeliveryResult result;
+  if (syslog_options_.transport == SyslogTransport::udp) {
+    result = co_await deliver_datagrams(batch);
+  } else {
+    result = co_await deliver_stream(batch);
+  }
   // Each new failure is logged once (not every retry), and the recovery after it.
   if (result.error != last_error_) {
     if (!result.error.empty()) {
