@@ -309,7 +309,11 @@ asio::awaitable<bool> SyslogSink::connect(std::string& error) {
         std::move(connection->tcp_socket), context);
     asio::ssl::stream<tcp::socket>& stream = *connection->tls;
     const std::string name = tls.server_name.empty() ? syslog_options_.host : tls.server_name;
-    if (!is_ip_literal(name)) SSL_set_tlsext_host_name(stream.native_handle(), name.c_str());
+    if (!is_ip_literal(name)) {
+      SSL_set_tlsext_host_name(stream.native_handle(), name.c_str());  // SNI
+      // OpenSSL's own check too, only for its precise error text ("hostname mismatch").
+      if (!tls.insecure_skip_verify) SSL_set1_host(stream.native_handle(), name.c_str());
+    }
     if (!tls.insecure_skip_verify) {
       stream.set_verify_callback(asio::ssl::host_name_verification(name));
     }
