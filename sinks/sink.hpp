@@ -41,6 +41,7 @@ struct SinkMessage {
   std::string tenant_id;
   std::string source;
   std::int64_t time_ms = 0;
+  int syslog_severity = 6;     // syslog_severity_for(event): the syslog sink's header
   bool end_of_stream = false;  // internal: the marker close() queues behind the last message
 };
 

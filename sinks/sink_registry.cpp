@@ -1,6 +1,7 @@
 #include "sinks/sink_registry.hpp"
 
 #include "sinks/file/file_sink.hpp"
+#include "sinks/syslog/syslog_sink.hpp"
 
 namespace secfeed {
 namespace {
@@ -45,7 +46,26 @@ std::unique_ptr<Sink> make_sink(const SinkConfig& sink, const Config& /*config*/
       return std::make_unique<FileSink>(executor, std::move(base), std::move(options),
                                         dead_letters);
     }
-    case SinkType::syslog:
+    case SinkType::syslog: {
+      const SyslogSinkConfig& syslog = std::get<SyslogSinkConfig>(sink.settings);
+      SyslogSinkOptions options;
+      options.transport = syslog.transport;
+      options.host = syslog.host;
+      options.port = syslog.port;
+      options.protocol = syslog.protocol;
+      options.framing = syslog.framing;
+      options.facility = syslog.facility;
+      options.app_name = syslog.app_name;
+      options.hostname = syslog.hostname;
+      options.max_message_size = syslog.max_message_size;
+      options.tls = syslog.tls;
+      SinkOptions base = sink_options(sink);
+      // One stream write (or datagrams) per batch: waiting for a fuller batch only adds
+      // latency.
+      base.batch_max_wait = milliseconds(0);
+      return std::make_unique<SyslogSink>(executor, std::move(base), std::move(options),
+                                          dead_letters);
+    }
     case SinkType::kafka:
     case SinkType::log_analytics:
       break;  // TODO(issue 6)

@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "sinks/encoders/encode.hpp"
+#include "sinks/encoders/syslog_framing.hpp"
 
 namespace secfeed {
 
@@ -48,6 +49,7 @@ asio::awaitable<void> Pipeline::dispatch(const EventBatch& batch, const AckHandl
       message.tenant_id = event.tenant_id;
       message.source = event.source;
       message.time_ms = event.time_ms;
+      message.syslog_severity = syslog_severity_for(event);
       group->expect(1);
       co_await sink->enqueue(std::move(message));
     }

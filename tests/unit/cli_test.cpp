@@ -82,18 +82,18 @@ TEST(Cli, RunAndValidateRejectBadConfigsWithFileLineAndKey) {
 TEST(Cli, RunRefusesASinkTypeThisBuildCannotRunYetNamingIt) {
   char dir_template[] = "/tmp/secfeed-cli-XXXXXX";
   const std::string dir = mkdtemp(dir_template);
-  const std::string config = dir + "/syslog.yaml";
+  const std::string config = dir + "/kafka.yaml";
   {
     std::ofstream file(config);
     file << "state_dir: " << dir << "/state\n"
          << "sources:\n  - type: eventhub\n    kafka: {bootstrap_servers: 127.0.0.1:1}\n"
          << "    topic: t\n"
-         << "sinks:\n  - type: syslog\n    url: tcp://127.0.0.1:514\n";
+         << "sinks:\n  - type: kafka\n    bootstrap_servers: [127.0.0.1:1]\n    topic: t\n";
   }
   EXPECT_EQ(run_process(kSecfeed + " validate -c " + config).status, 0);
   const auto r = run_process(kSecfeed + " run -c " + config);
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find("sink syslog: type syslog is not implemented in this build yet"),
+  EXPECT_NE(r.err.find("sink kafka: type kafka is not implemented in this build yet"),
             std::string::npos)
       << r.err;
   std::filesystem::remove_all(dir);
