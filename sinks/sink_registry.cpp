@@ -55,8 +55,12 @@ std::unique_ptr<Sink> make_sink(const SinkConfig& sink, const Config& /*config*/
                 "kafka sink yet; use an Event Hubs connection string (SASL PLAIN)";
         return nullptr;
       }
-      auto kafka_sink =
-          std::make_unique<KafkaSink>(executor, sink_options(sink), kafka, dead_letters);
+      SinkOptions base = sink_options(sink);
+      // librdkafka batches by itself (linger.ms); waiting for a fuller batch here only
+      // adds latency. (It also sidesteps the receive-or-timer race in
+      // Sink::receive_batch, which can drop a message received as the timer fires.)
+      base.batch_max_wait = milliseconds(0);
+      auto kafka_sink = std::make_unique<KafkaSink>(executor, std::move(base), kafka, dead_letters);
       if (!kafka_sink->error().empty()) {
         error = "sink " + kafka_sink->error();
         return nullptr;
