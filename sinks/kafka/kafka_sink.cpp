@@ -22,6 +22,7 @@ constexpr milliseconds kPollInterval{5};
 // Shutdown: how long queued messages may take to reach the broker before they are
 // abandoned (they were never acked, so their sources redeliver them).
 constexpr int kFlushTimeoutMs = 10000;
+constexpr std::chrono::seconds kWaitWarningInterval{30};
 
 // The opaque of a produced message: its index in the batch, plus one so that index 0
 // is not a null pointer.
@@ -213,10 +214,18 @@ rd_kafka_resp_err_t KafkaSink::produce(const SinkMessage& message, std::size_t i
 asio::awaitable<void> KafkaSink::wait_for_reports() {
   asio::steady_timer timer(executor());
   rd_kafka_poll(producer_, 0);
+  // librdkafka retries without a time limit, so an unreachable cluster shows up only
+  // as a wait: say so, every kWaitWarningInterval.
+  auto next_warning = std::chrono::steady_clock::now() + kWaitWarningInterval;
   while (pending_reports_ > 0) {
     timer.expires_after(kPollInterval);
     co_await timer.async_wait(asio::use_awaitable);
     rd_kafka_poll(producer_, 0);
+    if (pending_reports_ > 0 && std::chrono::steady_clock::now() >= next_warning) {
+      log_warn(kComponent, name() + ": still waiting for the broker to confirm " +
+                               std::to_string(pending_reports_) + " messages");
+      next_warning += kWaitWarningInterval;
+    }
   }
 }
 
