@@ -33,7 +33,7 @@ std::string_view message_key(KafkaKey key, const SinkMessage& message);
 inline constexpr std::string_view kKafkaSchemaVersion = "1";
 
 using KafkaHeaders = std::array<std::pair<std::string_view, std::string_view>, 4>;
-// tenant, kind, source, schema_version.
+// tenant, kind, source, schema_version: views into `message`, which must outlive them.
 KafkaHeaders message_headers(const SinkMessage& message);
 
 // librdkafka's name for a compression codec ("none", "gzip", ...).

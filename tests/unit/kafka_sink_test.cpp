@@ -58,7 +58,8 @@ TEST(KafkaSinkKey, IdTenantOrNone) {
 }
 
 TEST(KafkaSinkHeaders, TenantKindSourceSchemaVersion) {
-  const KafkaHeaders headers = message_headers(message("e", "tenant-9", "mdc", EventKind::finding));
+  const SinkMessage m = message("e", "tenant-9", "mdc", EventKind::finding);
+  const KafkaHeaders headers = message_headers(m);  // views into m
   ASSERT_EQ(headers.size(), 4u);
   EXPECT_EQ(headers[0], (std::pair<std::string_view, std::string_view>{"tenant", "tenant-9"}));
   EXPECT_EQ(headers[1], (std::pair<std::string_view, std::string_view>{"kind", "finding"}));
