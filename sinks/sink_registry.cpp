@@ -1,6 +1,7 @@
 #include "sinks/sink_registry.hpp"
 
 #include "sinks/file/file_sink.hpp"
+#include "sinks/kafka/kafka_sink.hpp"
 #include "sinks/syslog/syslog_sink.hpp"
 
 namespace secfeed {
@@ -66,7 +67,26 @@ std::unique_ptr<Sink> make_sink(const SinkConfig& sink, const Config& /*config*/
       return std::make_unique<SyslogSink>(executor, std::move(base), std::move(options),
                                           dead_letters);
     }
-    case SinkType::kafka:
+    case SinkType::kafka: {
+      const KafkaSinkConfig& kafka = std::get<KafkaSinkConfig>(sink.settings);
+      if (kafka.kafka.sasl_mechanism == SaslMechanism::oauthbearer) {
+        // The token provider is wired for the eventhub source only so far.
+        error = "sink " + sink.name +
+                ": sasl_mechanism oauthbearer is not supported by the "
+                "kafka sink yet; use an Event Hubs connection string (SASL PLAIN)";
+        return nullptr;
+      }
+      SinkOptions base = sink_options(sink);
+      // librdkafka batches by itself (linger.ms); waiting for a fuller batch here only
+      // adds latency.
+      base.batch_max_wait = milliseconds(0);
+      auto kafka_sink = std::make_unique<KafkaSink>(executor, std::move(base), kafka, dead_letters);
+      if (!kafka_sink->error().empty()) {
+        error = "sink " + kafka_sink->error();
+        return nullptr;
+      }
+      return kafka_sink;
+    }
     case SinkType::log_analytics:
       break;  // TODO(issue 6)
   }

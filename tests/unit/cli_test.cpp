@@ -82,19 +82,28 @@ TEST(Cli, RunAndValidateRejectBadConfigsWithFileLineAndKey) {
 TEST(Cli, RunRefusesASinkTypeThisBuildCannotRunYetNamingIt) {
   char dir_template[] = "/tmp/secfeed-cli-XXXXXX";
   const std::string dir = mkdtemp(dir_template);
-  const std::string config = dir + "/kafka.yaml";
+  const std::string config = dir + "/sentinel.yaml";
   {
     std::ofstream file(config);
     file << "state_dir: " << dir << "/state\n"
+         << "tenants:\n  - id: 00000000-0000-0000-0000-000000000001\n"
+         << "    client_id: 11111111-1111-1111-1111-111111111111\n"
+         << "    client_secret: not-a-real-secret\n"
          << "sources:\n  - type: eventhub\n    kafka: {bootstrap_servers: 127.0.0.1:1}\n"
          << "    topic: t\n"
-         << "sinks:\n  - type: kafka\n    bootstrap_servers: [127.0.0.1:1]\n    topic: t\n";
+         << "sinks:\n  - type: log_analytics\n"
+         << "    endpoint: https://dce.westeurope-1.ingest.monitor.azure.com\n"
+         << "    dcr_immutable_id: dcr-00000000000000000000000000000000\n"
+         << "    stream_alerts: Custom-SecfeedAlerts_CL\n"
+         << "    stream_posture: Custom-SecfeedPosture_CL\n"
+         << "    tenant: 00000000-0000-0000-0000-000000000001\n";
   }
   EXPECT_EQ(run_process(kSecfeed + " validate -c " + config).status, 0);
   const auto r = run_process(kSecfeed + " run -c " + config);
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find("sink kafka: type kafka is not implemented in this build yet"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("sink log_analytics: type log_analytics is not implemented in this build yet"),
+      std::string::npos)
       << r.err;
   std::filesystem::remove_all(dir);
 }

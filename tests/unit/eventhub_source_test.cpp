@@ -282,7 +282,12 @@ TEST_F(EventHubSourceTest, OauthBearerTokensComeFromTheTokenFunction) {
     std::string error;
     ASSERT_TRUE(source.start(error)) << error;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (calls.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+    // Wait for the outcome, not just the call: the counters move after the callback.
+    const auto outcome = [&] {
+      return succeed ? source.stats().token_refreshes.load() > 0
+                     : source.stats().consumer_errors.load() > 0;
+    };
+    while (!outcome() && std::chrono::steady_clock::now() < deadline) {
       io_.run_for(milliseconds(50));
     }
     EXPECT_GE(calls.load(), 1);
