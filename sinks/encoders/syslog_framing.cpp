@@ -82,9 +82,12 @@ std::optional<SyslogProtocol> syslog_protocol_from_string(std::string_view text)
 
 std::string_view to_string(SyslogFraming framing) {
   switch (framing) {
-    case SyslogFraming::none: return "none";
-    case SyslogFraming::lf: return "lf";
-    case SyslogFraming::octet_counting: break;
+    case SyslogFraming::none:
+      return "none";
+    case SyslogFraming::lf:
+      return "lf";
+    case SyslogFraming::octet_counting:
+      break;
   }
   return "octet-counting";
 }

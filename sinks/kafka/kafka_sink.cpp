@@ -1,5 +1,7 @@
 #include "sinks/kafka/kafka_sink.hpp"
 
+#include "connector/pipeline/kafka_conf.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -146,18 +148,9 @@ KafkaSink::~KafkaSink() {
 }
 
 bool KafkaSink::create_producer(std::string& error) {
+  rd_kafka_conf_t* conf = make_kafka_conf(kafka_producer_properties(config_), name(), error);
+  if (conf == nullptr) return false;
   char errstr[512];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  for (const auto& [key, value] : kafka_producer_properties(config_)) {
-    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), errstr, sizeof errstr) !=
-        RD_KAFKA_CONF_OK) {
-      // librdkafka's message names the property; never echo the value (it may be a
-      // password or a connection string).
-      error = name() + ": Kafka property " + key + ": " + errstr;
-      rd_kafka_conf_destroy(conf);
-      return false;
-    }
-  }
   rd_kafka_conf_set_opaque(conf, this);
   rd_kafka_conf_set_dr_msg_cb(conf, &KafkaSink::delivery_report);
   producer_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);

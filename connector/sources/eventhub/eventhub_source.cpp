@@ -14,6 +14,7 @@
 #include "connector/normalize/normalize_util.hpp"
 #include "connector/normalize/normalizer.hpp"
 #include "connector/normalize/payload_reader.hpp"
+#include "connector/pipeline/kafka_conf.hpp"
 #include "connector/pipeline/pipeline.hpp"
 
 namespace secfeed {
@@ -123,34 +124,20 @@ struct EventHubSource::Impl {
 };
 
 bool EventHubSource::Impl::create(std::string& error) {
-  char errstr[512];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
   // Our defaults first, so user-given properties override them; the commit policy
   // (never auto-commit, never auto-store) is applied last and cannot be overridden:
   // it is what makes delivery at-least-once.
-  const std::pair<const char*, const char*> defaults[] = {
+  KafkaProperties properties = {
       {"client.id", "secfeed"},
       {"auto.offset.reset", "error"},  // an out-of-range offset is data loss: report it
       {"enable.partition.eof", "false"},
   };
-  bool ok = true;
-  const auto set = [&](const std::string& key, const std::string& value) {
-    if (ok && rd_kafka_conf_set(conf, key.c_str(), value.c_str(), errstr, sizeof errstr) !=
-                  RD_KAFKA_CONF_OK) {
-      // librdkafka's message names the property; never echo the value (it may be a
-      // password or a connection string).
-      error = options.name + ": Kafka property " + key + ": " + errstr;
-      ok = false;
-    }
-  };
-  for (const auto& [key, value] : defaults) set(key, value);
-  for (const auto& [key, value] : options.properties) set(key, value);
-  set("enable.auto.commit", "false");
-  set("enable.auto.offset.store", "false");
-  if (!ok) {
-    rd_kafka_conf_destroy(conf);
-    return false;
-  }
+  properties.insert(properties.end(), options.properties.begin(), options.properties.end());
+  properties.emplace_back("enable.auto.commit", "false");
+  properties.emplace_back("enable.auto.offset.store", "false");
+  rd_kafka_conf_t* conf = make_kafka_conf(properties, options.name, error);
+  if (conf == nullptr) return false;
+  char errstr[512];
   rd_kafka_conf_set_opaque(conf, this);
   rd_kafka_conf_set_rebalance_cb(conf, &Impl::rebalance_cb);
   rd_kafka_conf_set_offset_commit_cb(conf, &Impl::commit_cb);
