@@ -1,7 +1,5 @@
 #include "sinks/kafka/kafka_sink.hpp"
 
-#include "connector/pipeline/kafka_conf.hpp"
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -10,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "connector/core/log.hpp"
+#include "connector/pipeline/kafka_conf.hpp"
 
 namespace secfeed {
 namespace {
