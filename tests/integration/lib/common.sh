@@ -74,3 +74,49 @@ wait_for() {
     sleep 0.2
   done
 }
+
+EMULATOR="$BIN/secfeed-emulator"
+EMULATOR_PID=""
+TEST_CA_DIR=""
+
+# start_emulator ARGS...: makes a test CA in $WORK/ca (once), starts secfeed-emulator on
+# a free loopback port with the server certificate and ARGS, and sets EMULATOR_URL
+# (https://127.0.0.1:PORT) and EMULATOR_PID. Its output goes to $WORK/emulator.log.
+# Clients trust "$TEST_CA_DIR/ca.pem"; "$TEST_CA_DIR/client.pem/.key" is the app cert.
+start_emulator() {
+  require_tools "$EMULATOR"
+  TEST_CA_DIR="$WORK/ca"
+  if [[ ! -f $TEST_CA_DIR/ca.pem ]]; then
+    mkdir -p "$TEST_CA_DIR"
+    "$(dirname "${BASH_SOURCE[0]}")/../../emulators/make-test-ca.sh" "$TEST_CA_DIR" >/dev/null ||
+      fail "make-test-ca.sh"
+  fi
+  timeout 900 "$EMULATOR" --listen 127.0.0.1:0 --cert "$TEST_CA_DIR/server.pem" \
+    --key "$TEST_CA_DIR/server.key" "$@" >"$WORK/emulator.out" 2>"$WORK/emulator.log" </dev/null &
+  EMULATOR_PID=$!
+  EXTRA_PIDS+=("$EMULATOR_PID")
+  local i
+  for i in $(seq 150); do
+    grep -q '^listening=' "$WORK/emulator.out" 2>/dev/null && break
+    kill -0 "$EMULATOR_PID" 2>/dev/null || fail "emulator exited"
+    sleep 0.1
+  done
+  EMULATOR_URL=$(sed -n 's/^listening=//p' "$WORK/emulator.out" | head -n 1)
+  [[ $EMULATOR_URL == https://127.0.0.1:* ]] || fail "emulator printed no listening line"
+}
+
+# emulator_api METHOD PATH [JSON]: calls the emulator's control API, prints the body.
+emulator_api() {
+  local method=$1 path=$2 body=${3:-}
+  if [[ -n $body ]]; then
+    curl -sS --max-time 30 --cacert "$TEST_CA_DIR/ca.pem" -X "$method" \
+      -H 'Content-Type: application/json' -d "$body" "$EMULATOR_URL/_emulator/$path"
+  else
+    curl -sS --max-time 30 --cacert "$TEST_CA_DIR/ca.pem" -X "$method" "$EMULATOR_URL/_emulator/$path"
+  fi
+}
+
+# The emulator's default app registration and tenant i (1-based).
+EMULATOR_CLIENT_ID=5ec0feed-0000-4000-8000-00000000c11e
+EMULATOR_CLIENT_SECRET=secfeed-test-secret
+emulator_tenant() { printf '00000000-0000-4000-8000-%012d' "$1"; }
