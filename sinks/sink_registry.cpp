@@ -30,6 +30,21 @@ SinkOptions sink_options(const SinkConfig& sink) {
   return o;
 }
 
+SyslogSinkOptions syslog_sink_options(const SyslogSinkConfig& syslog) {
+  SyslogSinkOptions options;
+  options.transport = syslog.transport;
+  options.host = syslog.host;
+  options.port = syslog.port;
+  options.protocol = syslog.protocol;
+  options.framing = syslog.framing;
+  options.facility = syslog.facility;
+  options.app_name = syslog.app_name;
+  options.hostname = syslog.hostname;
+  options.max_message_size = syslog.max_message_size;
+  options.tls = syslog.tls;
+  return options;
+}
+
 std::unique_ptr<Sink> make_sink(const SinkConfig& sink, const Config& /*config*/,
                                 boost::asio::any_io_executor executor,
                                 DeadLetterOutput* dead_letters, std::string& error) {
@@ -48,18 +63,7 @@ std::unique_ptr<Sink> make_sink(const SinkConfig& sink, const Config& /*config*/
                                         dead_letters);
     }
     case SinkType::syslog: {
-      const SyslogSinkConfig& syslog = std::get<SyslogSinkConfig>(sink.settings);
-      SyslogSinkOptions options;
-      options.transport = syslog.transport;
-      options.host = syslog.host;
-      options.port = syslog.port;
-      options.protocol = syslog.protocol;
-      options.framing = syslog.framing;
-      options.facility = syslog.facility;
-      options.app_name = syslog.app_name;
-      options.hostname = syslog.hostname;
-      options.max_message_size = syslog.max_message_size;
-      options.tls = syslog.tls;
+      SyslogSinkOptions options = syslog_sink_options(std::get<SyslogSinkConfig>(sink.settings));
       SinkOptions base = sink_options(sink);
       // One stream write (or datagrams) per batch: waiting for a fuller batch only adds
       // latency.

@@ -9,11 +9,16 @@
 
 #include "connector/core/config.hpp"
 #include "sinks/sink.hpp"
+#include "sinks/syslog/syslog_sink.hpp"
 
 namespace secfeed {
 
 // The pipeline-level options every sink shares, from its config section.
 SinkOptions sink_options(const SinkConfig& sink);
+
+// The syslog sink's transport options from its config section (also used by `secfeed
+// check` to open one connection the way the sink does).
+SyslogSinkOptions syslog_sink_options(const SyslogSinkConfig& syslog);
 
 std::unique_ptr<Sink> make_sink(const SinkConfig& sink, const Config& config,
                                 boost::asio::any_io_executor executor,

@@ -44,6 +44,22 @@ int main(int argc, char** argv) {
   convert->add_option("input", convert_options.input, "Input file, or - for stdin")
       ->capture_default_str();
 
+  secfeed::CheckOptions check_options;
+  std::string check_timeout = "10s";
+  CLI::App* check = app.add_subcommand(
+      "check", "Try every configured tenant, source and sink once and print what failed and why");
+  check->add_option("-c,--config", check_options.config_path, "Configuration file (YAML)")
+      ->required();
+  check->add_option("--timeout", check_timeout, "Time limit of each single check (e.g. 5s, 500ms)")
+      ->capture_default_str()
+      ->check([](const std::string& text) {
+        return secfeed::parse_duration(text) ? std::string()
+                                             : "expected a duration such as 10s or 500ms";
+      });
+  check->add_option("--format", check_options.format, "text|json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+
   CLI::App* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -69,6 +85,10 @@ int main(int argc, char** argv) {
   }
   if (validate->parsed()) return secfeed::run_validate(validate_path, stdout, stderr);
   if (convert->parsed()) return secfeed::run_convert(convert_options, stdout, stderr);
+  if (check->parsed()) {
+    check_options.timeout = *secfeed::parse_duration(check_timeout);
+    return secfeed::run_check(check_options, stdout, stderr);
+  }
   if (version->parsed()) return secfeed::run_version(stdout);
   return 1;
 }

@@ -151,6 +151,13 @@ void SyslogSink::append_message(std::string& out, const SinkMessage& message) {
   }
 }
 
+asio::awaitable<std::string> SyslogSink::check_connection() {
+  std::string error;
+  const bool connected = co_await connect(error);
+  if (connected) disconnect();
+  co_return error;
+}
+
 asio::awaitable<DeliveryResult> SyslogSink::deliver(std::span<SinkMessage> batch) {
   // No co_await inside a conditional expression: g++ 12 miscompiles that (double free).
   DeliveryResult result;

@@ -40,6 +40,11 @@ class SyslogSink : public Sink {
              DeadLetterOutput* dead_letters);
   ~SyslogSink() override;
 
+  // For `secfeed check`: opens one connection exactly as delivery would (resolve; tcp and
+  // tls connect; tls also the handshake with certificate and host name checks), closes
+  // it again, and returns why it failed ("" when it worked).
+  boost::asio::awaitable<std::string> check_connection();
+
   // Messages cut to max_message_size (exported as a metric).
   std::uint64_t truncated() const { return truncated_.load(std::memory_order_relaxed); }
 

@@ -2,6 +2,7 @@
 // structs; each command returns the process exit status.
 #pragma once
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 
@@ -21,5 +22,15 @@ int run_convert(const ConvertOptions& options, std::FILE* out, std::FILE* err);
 int run_validate(const std::string& config_path, std::FILE* out, std::FILE* err);
 
 int run_version(std::FILE* out);
+
+struct CheckOptions {
+  std::string config_path;
+  std::chrono::milliseconds timeout{10'000};  // per check
+  std::string format = "text";                // text | json
+};
+
+// `secfeed check` (connector/app/check/, part of secfeed_runtime). Exit status: 0 every
+// check passed, 1 some check failed, 2 the config is invalid.
+int run_check(const CheckOptions& options, std::FILE* out, std::FILE* err);
 
 }  // namespace secfeed
