@@ -18,6 +18,11 @@ cat >"$WORK/streams.json" <<'JSON'
 JSON
 start_emulator --tenants 2 --alerts-per-tenant 20 --streams "$WORK/streams.json"
 start_broker --brokers 1 --topic defender:3
+# The mock cluster creates every topic a client asks for; these report errors instead.
+expect_eq "broker: unknown topic" "ok topic nope error=UNKNOWN_TOPIC_OR_PART" \
+  "$(broker topic-error nope UNKNOWN_TOPIC_OR_PART)"
+expect_eq "broker: forbidden topic" "ok topic locked error=TOPIC_AUTHORIZATION_FAILED" \
+  "$(broker topic-error locked TOPIC_AUTHORIZATION_FAILED)"
 
 T1=$(emulator_tenant 1)
 T2=$(emulator_tenant 2)
@@ -53,6 +58,7 @@ sources:
   - {name: incidents, type: graph_incidents, tenants: [$T1]}
   - {name: defender, type: eventhub, kafka: {bootstrap_servers: "$BOOTSTRAP"}, topic: defender}
   - {name: missing-hub, type: eventhub, kafka: {bootstrap_servers: "$BOOTSTRAP"}, topic: nope}
+  - {name: locked-hub, type: eventhub, kafka: {bootstrap_servers: "$BOOTSTRAP"}, topic: locked}
 sinks:
   - {name: siem, type: syslog, url: "tcp://127.0.0.1:$CLOSED_PORT"}
   - {name: events, type: file, path: $WORK/out/events.jsonl}
@@ -60,6 +66,8 @@ sinks:
   - {name: sentinel, type: log_analytics, endpoint: "$EMULATOR_URL", tenant: $T1,
      dcr_immutable_id: dcr-0123456789abcdef0123456789abcdef, stream: Custom-SecfeedAlerts_CL}
 YAML
+
+chmod o-r "$WORK/bad.yaml"  # it holds literal secrets (else: a warning)
 
 # run_check NAME CONFIG: runs secfeed check (JSON); sets STATUS, output in $WORK/NAME.json.
 run_check() {
@@ -90,6 +98,7 @@ source alerts | fabrikam /security/alerts_v2 | skipped | no token for this tenan
 source incidents | contoso /security/incidents | ok | HTTP 200 (SecurityIncident.Read.All granted)
 source defender | $BOOTSTRAP topic defender | ok | topic 'defender': 3 partitions, 1 brokers
 source missing-hub | $BOOTSTRAP topic nope | FAIL | unknown topic 'nope' (check topic / the EntityPath)
+source locked-hub | $BOOTSTRAP topic locked | FAIL | not authorized for topic 'locked' (Event Hubs: a Listen/Send policy or the Data Receiver/Sender role)
 sink siem | tcp://127.0.0.1:$CLOSED_PORT | FAIL | connect error: Connection refused
 sink events | $WORK/out/events.jsonl | ok | directory writable
 sink lost | $WORK/missing/events.jsonl | FAIL | directory $WORK/missing is not usable: No such file or directory
@@ -98,7 +107,8 @@ TXT
 )
 expect_eq "bad config: rows" "$expected" "$(rows bad)"
 [[ ! -e $WORK/out/events.jsonl ]] || fail "check created the file sink's file"
-expect_eq "bad config: nothing ingested" '{}' "$(emulator_api GET ingested | python3 -c 'import json,sys; print(json.dumps({k:v for k,v in json.load(sys.stdin).items() if v}))' 2>/dev/null || echo '?')"
+expect_eq "bad config: no rows ingested" 0 \
+  "$(emulator_api GET ingested | python3 -c 'import json,sys; print(json.load(sys.stdin)["streams"]["Custom-SecfeedAlerts_CL"])')"
 
 # 2. missing permissions
 emulator_api POST faults "[{\"path_prefix\": \"/v1.0/security/incidents\", \"tenant\": \"$T1\", \"status\": 403, \"count\": -1},
@@ -107,11 +117,13 @@ run_check forbidden "$WORK/bad.yaml"
 expect_eq "403: exit status" 1 "$STATUS"
 rows forbidden >"$WORK/forbidden.rows"
 expect_eq "403: Graph permission hint" \
-  "source incidents | contoso /security/incidents | FAIL | HTTP 403 Forbidden: missing the Microsoft Graph application permission SecurityIncident.Read.All: add it to the app registration and grant admin consent in this tenant" \
-  "$(grep '^source incidents' "$WORK/forbidden.rows" | sed 's/Forbidden: [^:]*: missing/Forbidden: missing/')"
+  "source incidents | contoso /security/incidents | FAIL | missing the Microsoft Graph application permission SecurityIncident.Read.All: add it to the app registration and grant admin consent in this tenant (HTTP 403 Forbidden: Injected fault: HTTP 403.)" \
+  "$(grep '^source incidents' "$WORK/forbidden.rows")"
+expect_eq "403: other tenant's Graph rows unaffected" "source alerts | contoso /security/alerts_v2 | ok | HTTP 200 (SecurityAlert.Read.All granted)" \
+  "$(grep '^source alerts | contoso' "$WORK/forbidden.rows")"
 expect_eq "403: DCR role hint" \
-  "sink sentinel | Custom-SecfeedAlerts_CL | FAIL | grant Monitoring Metrics Publisher on the DCR to the app (client $EMULATOR_CLIENT_ID)" \
-  "$(grep '^sink sentinel' "$WORK/forbidden.rows" | sed 's/| HTTP 403 [^|]*: grant/| grant/')"
+  "sink sentinel | Custom-SecfeedAlerts_CL | FAIL | grant Monitoring Metrics Publisher on the DCR to the app (client $EMULATOR_CLIENT_ID) (HTTP 403 Forbidden: The authentication token provided does not have access to ingest data for the data collection rule.)" \
+  "$(grep '^sink sentinel' "$WORK/forbidden.rows")"
 emulator_api DELETE faults >/dev/null
 
 # 3. a good config
@@ -134,6 +146,7 @@ sinks:
   - {name: sentinel, type: log_analytics, endpoint: "$EMULATOR_URL",
      dcr_immutable_id: dcr-0123456789abcdef0123456789abcdef, stream: Custom-SecfeedAlerts_CL}
 YAML
+chmod o-r "$WORK/good.yaml"
 run_check good "$WORK/good.yaml"
 expect_eq "good config: exit status" 0 "$STATUS"
 expected=$(cat <<TXT

@@ -41,26 +41,26 @@ const std::vector<std::string>& tenants_of(const SourceConfig& source) {
   return std::get<SecureScoreSourceConfig>(source.settings).tenants;
 }
 
-// What a non-2xx answer means for an operator.
+// What a non-2xx answer means for an operator: the action first, Graph's answer after.
 std::string explain(const net::HttpResult& result, const GraphEndpoint& endpoint) {
-  std::string text = describe_http_status(result);
+  const std::string answer = " (" + describe_http_status(result) + ")";
   switch (result.status) {
     case 401:
-      return text + ": the token was refused (check the tenant's cloud and graph_url)";
+      return "the token was refused: check the tenant's cloud and graph_url" + answer;
     case 403:
-      return text + ": missing the Microsoft Graph application permission " +
+      return "missing the Microsoft Graph application permission " +
              std::string(endpoint.permission) +
-             ": add it to the app registration and grant admin consent in this tenant";
+             ": add it to the app registration and grant admin consent in this tenant" + answer;
     case 404:
-      return text + ": the endpoint does not exist here (national cloud without this API?)";
+      return "the endpoint does not exist here (a national cloud without this API?)" + answer;
     case 429:
     case 500:
     case 502:
     case 503:
     case 504:
-      return text + ": Graph is throttling or unavailable; the daemon retries, try again later";
+      return "Graph is throttling or unavailable: the daemon retries; try again later" + answer;
     default:
-      return text;
+      return describe_http_status(result);
   }
 }
 

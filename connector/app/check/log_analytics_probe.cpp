@@ -4,20 +4,21 @@
 namespace secfeed::check {
 namespace {
 
+// The action first, the API's answer after.
 std::string explain(const net::HttpResult& result, const TenantConfig& tenant) {
-  const std::string text = describe_http_status(result);
+  const std::string answer = " (" + describe_http_status(result) + ")";
   switch (result.status) {
     case 401:
-      return text + ": the token was refused (check the sink's tenant and scope)";
+      return "the token was refused: check the sink's tenant and scope" + answer;
     case 403:
-      return text + ": grant Monitoring Metrics Publisher on the DCR to the app (client " +
-             tenant.client_id + ")";
+      return "grant Monitoring Metrics Publisher on the DCR to the app (client " +
+             tenant.client_id + ")" + answer;
     case 404:
-      return text +
-             ": no such DCR or stream at this endpoint (check endpoint, "
-             "dcr_immutable_id and the stream name)";
+      return "no such DCR or stream at this endpoint: check endpoint, dcr_immutable_id and "
+             "the stream name" +
+             answer;
     default:
-      return text;
+      return describe_http_status(result);
   }
 }
 
