@@ -61,6 +61,8 @@ sources:
   - {name: locked-hub, type: eventhub, kafka: {bootstrap_servers: "$BOOTSTRAP"}, topic: locked}
 sinks:
   - {name: siem, type: syslog, url: "tcp://127.0.0.1:$CLOSED_PORT"}
+  - {name: siem-tls, type: syslog, url: "tls://127.0.0.1:${EMULATOR_URL##*:}",
+     tls: {ca_file: $TEST_CA_DIR/ca.pem, server_name: siem.example.net}}
   - {name: events, type: file, path: $WORK/out/events.jsonl}
   - {name: lost, type: file, path: $WORK/missing/events.jsonl}
   - {name: sentinel, type: log_analytics, endpoint: "$EMULATOR_URL", tenant: $T1,
@@ -100,6 +102,7 @@ source defender | $BOOTSTRAP topic defender | ok | topic 'defender': 3 partition
 source missing-hub | $BOOTSTRAP topic nope | FAIL | unknown topic 'nope' (check topic / the EntityPath)
 source locked-hub | $BOOTSTRAP topic locked | FAIL | not authorized for topic 'locked' (Event Hubs: a Listen/Send policy or the Data Receiver/Sender role)
 sink siem | tcp://127.0.0.1:$CLOSED_PORT | FAIL | connect error: Connection refused
+sink siem-tls | tls://127.0.0.1:${EMULATOR_URL##*:} | FAIL | TLS error: handshake failed: certificate verify failed (SSL routines) (hostname mismatch)
 sink events | $WORK/out/events.jsonl | ok | directory writable
 sink lost | $WORK/missing/events.jsonl | FAIL | directory $WORK/missing is not usable: No such file or directory
 sink sentinel | Custom-SecfeedAlerts_CL | ok | HTTP 204 (empty batch accepted)
@@ -140,6 +143,8 @@ sources:
   - {name: off, type: eventhub, enabled: false, kafka: {bootstrap_servers: "127.0.0.1:1"}, topic: x}
 sinks:
   - {name: siem, type: syslog, url: "tcp://127.0.0.1:$OPEN_PORT"}
+  - {name: siem-tls, type: syslog, url: "tls://localhost:${EMULATOR_URL##*:}",
+     tls: {ca_file: $TEST_CA_DIR/ca.pem}}
   - {name: siem-udp, type: syslog, url: "udp://localhost:$CLOSED_PORT"}
   - {name: lake, type: kafka, bootstrap_servers: "$BOOTSTRAP", topic: "secfeed.{kind}"}
   - {name: events, type: file, path: $WORK/out/events.jsonl}
@@ -159,6 +164,7 @@ source score | contoso /security/secureScoreControlProfiles | ok | HTTP 200 (Sec
 source defender | $BOOTSTRAP topic defender | ok | topic 'defender': 3 partitions, 1 brokers
 source off | eventhub | skipped | disabled
 sink siem | tcp://127.0.0.1:$OPEN_PORT | ok | connected
+sink siem-tls | tls://localhost:${EMULATOR_URL##*:} | ok | connected, TLS handshake done, certificate and host name verified
 sink siem-udp | udp://localhost:$CLOSED_PORT | ok | resolved (udp: no connection to test)
 sink lake | $BOOTSTRAP topic secfeed.{kind} | ok | cluster reachable, 1 brokers (topic template not checked)
 sink events | $WORK/out/events.jsonl | ok | directory writable
@@ -174,7 +180,7 @@ timeout 120 "$SECFEED_BINARY" check -c "$WORK/good.yaml" --timeout 3s >"$WORK/go
 expect_eq "text: header" "COMPONENT TARGET RESULT DETAIL" "$(head -1 "$WORK/good.txt" | tr -s ' ')"
 expect_eq "text: a row" "sink siem tcp://127.0.0.1:$OPEN_PORT ok connected" \
   "$(grep '^sink siem ' "$WORK/good.txt" | tr -s ' ')"
-expect_eq "text: summary" "13 checks: 12 ok, 0 failed, 1 skipped" "$(tail -1 "$WORK/good.txt")"
+expect_eq "text: summary" "14 checks: 13 ok, 0 failed, 1 skipped" "$(tail -1 "$WORK/good.txt")"
 
 # 4. an invalid config
 printf 'sources: []\nsinks: []\nbogus: 1\n' >"$WORK/invalid.yaml"
