@@ -93,6 +93,7 @@ for c in json.load(open(sys.argv[1]))["checks"]:
 run_check bad "$WORK/bad.yaml"
 expect_eq "bad config: exit status" 1 "$STATUS"
 expected=$(cat <<TXT
+state_dir | $WORK/state | ok | does not exist yet; the daemon creates it in $WORK
 tenant contoso | $T1 | ok | token for https://graph.microsoft.com/.default (client $EMULATOR_CLIENT_ID)
 tenant fabrikam | $T2 | FAIL | AADSTS7000215: the client secret is wrong: configure the secret's VALUE (not its ID) of this app
 source alerts | contoso /security/alerts_v2 | ok | HTTP 200 (SecurityAlert.Read.All granted)
@@ -130,7 +131,9 @@ expect_eq "403: DCR role hint" \
 emulator_api DELETE faults >/dev/null
 
 # 3. a good config
+mkdir -p "$WORK/state-good"
 cat >"$WORK/good.yaml" <<YAML
+state_dir: $WORK/state-good
 tls: {ca_file: $TEST_CA_DIR/ca.pem}
 tenants:
 $(tenant_yaml contoso "$T1" "$EMULATOR_CLIENT_SECRET")
@@ -155,6 +158,7 @@ chmod o-r "$WORK/good.yaml"
 run_check good "$WORK/good.yaml"
 expect_eq "good config: exit status" 0 "$STATUS"
 expected=$(cat <<TXT
+state_dir | $WORK/state-good | ok | writable
 tenant contoso | $T1 | ok | token for https://graph.microsoft.com/.default (client $EMULATOR_CLIENT_ID)
 source alerts | contoso /security/alerts_v2 | ok | HTTP 200 (SecurityAlert.Read.All granted)
 source incidents | contoso /security/incidents | ok | HTTP 200 (SecurityIncident.Read.All granted)
@@ -180,7 +184,7 @@ timeout 120 "$SECFEED_BINARY" check -c "$WORK/good.yaml" --timeout 3s >"$WORK/go
 expect_eq "text: header" "COMPONENT TARGET RESULT DETAIL" "$(head -1 "$WORK/good.txt" | tr -s ' ')"
 expect_eq "text: a row" "sink siem tcp://127.0.0.1:$OPEN_PORT ok connected" \
   "$(grep '^sink siem ' "$WORK/good.txt" | tr -s ' ')"
-expect_eq "text: summary" "14 checks: 13 ok, 0 failed, 1 skipped" "$(tail -1 "$WORK/good.txt")"
+expect_eq "text: summary" "15 checks: 14 ok, 0 failed, 1 skipped" "$(tail -1 "$WORK/good.txt")"
 
 # 4. an invalid config
 printf 'sources: []\nsinks: []\nbogus: 1\n' >"$WORK/invalid.yaml"

@@ -30,7 +30,7 @@ boost::asio::awaitable<TokenOutcome> fetch_token(CheckContext& context, const Te
                                                  const std::string& scope) {
   TokenOutcome outcome;
   if (context.tokens == nullptr) {
-    outcome.failure = "no HTTPS client (see the https client row)";
+    outcome.failure = kNoHttpsClient;
     co_return outcome;
   }
   std::string error;

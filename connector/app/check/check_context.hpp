@@ -23,6 +23,9 @@
 
 namespace secfeed::check {
 
+// Why a probe that needs HTTPS did not run.
+inline constexpr const char* kNoHttpsClient = "no HTTPS client (see the https client row)";
+
 struct TokenOutcome {
   std::string access_token;  // a secret: never printed
   std::string failure;       // for the table (describe_token_failure); empty on success

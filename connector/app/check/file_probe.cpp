@@ -29,6 +29,29 @@ std::string directory_failure(const std::string& directory) {
 
 }  // namespace
 
+void check_state_dir(CheckContext& context, CheckReport& report) {
+  const std::string& path = context.config.state_dir;
+  CheckRow row{"state_dir", path, CheckStatus::ok, "writable"};
+  // The daemon creates a missing state_dir: then its nearest existing parent must
+  // accept it.
+  std::filesystem::path existing(path);
+  std::error_code ec;
+  while (!existing.empty() && !std::filesystem::exists(existing, ec) &&
+         existing != existing.parent_path()) {
+    existing = existing.parent_path();
+  }
+  if (existing.empty()) existing = ".";
+  std::string failure = directory_failure(existing.string());
+  if (failure.empty() && existing.string() != path) {
+    row.detail = "does not exist yet; the daemon creates it in " + existing.string();
+  }
+  if (!failure.empty()) {
+    row.status = CheckStatus::fail;
+    row.detail = std::move(failure);
+  }
+  report.add(std::move(row));
+}
+
 void check_file_sink(CheckContext& /*context*/, const SinkConfig& sink, CheckReport& report) {
   const FileSinkConfig& file = std::get<FileSinkConfig>(sink.settings);
   CheckRow row{"sink " + sink.name, file.path, CheckStatus::ok, "directory writable"};

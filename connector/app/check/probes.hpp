@@ -9,6 +9,9 @@
 
 namespace secfeed::check {
 
+// state_dir (checkpoints, buffers, dead letters) is writable, or can be created.
+void check_state_dir(CheckContext& context, CheckReport& report);
+
 // A client-credentials token for Microsoft Graph (records the result in the context:
 // the Graph probes skip tenants without a token).
 void check_tenant(CheckContext& context, const TenantConfig& tenant, CheckReport& report);

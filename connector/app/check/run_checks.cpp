@@ -43,6 +43,18 @@ void check_sink(CheckContext& context, const SinkConfig& sink, CheckReport& repo
   }
 }
 
+// A probe reports what it finds in rows; an exception (out of memory, a bug) must not
+// hide the other rows, so it becomes a failed row of its own.
+template <class Probe>
+void guarded(CheckReport& report, const std::string& component, const std::string& target,
+             Probe&& probe) {
+  try {
+    probe();
+  } catch (const std::exception& e) {
+    report.add({component, target, CheckStatus::fail, std::string("internal error: ") + e.what()});
+  }
+}
+
 bool needs_http(const Config& config) {
   if (!config.tenants.empty()) return true;
   for (const SinkConfig& sink : config.sinks) {
@@ -75,21 +87,32 @@ CheckReport run_checks(const Config& config, std::chrono::milliseconds timeout) 
         http ? std::make_unique<net::TokenProviders>(*http) : nullptr;
     // Without an HTTP client only the probes that need none can run (Kafka, syslog, file).
     CheckContext context{config, io.get_executor(), http.get(), tokens.get(), timeout, {}};
+    guarded(report, "state_dir", config.state_dir, [&] { check_state_dir(context, report); });
     for (const TenantConfig& tenant : config.tenants) {
-      if (http) check_tenant(context, tenant, report);
+      if (!http) {
+        report.add({"tenant " + tenant.name, tenant.id, CheckStatus::skipped, kNoHttpsClient});
+        continue;
+      }
+      guarded(report, "tenant " + tenant.name, tenant.id,
+              [&] { check_tenant(context, tenant, report); });
     }
     for (const SourceConfig& source : config.sources) {
       if (!source.enabled) {
         report.add({"source " + source.name, source.type, CheckStatus::skipped, "disabled"});
-      } else if (http || source.kind == SourceType::eventhub) {
-        check_source(context, source, report);
+      } else if (!http && source.kind != SourceType::eventhub) {
+        report.add({"source " + source.name, source.type, CheckStatus::skipped, kNoHttpsClient});
+      } else {
+        guarded(report, "source " + source.name, source.type,
+                [&] { check_source(context, source, report); });
       }
     }
     for (const SinkConfig& sink : config.sinks) {
       if (!sink.enabled) {
         report.add({"sink " + sink.name, sink.type, CheckStatus::skipped, "disabled"});
-      } else if (http || sink.kind != SinkType::log_analytics) {
-        check_sink(context, sink, report);
+      } else if (!http && sink.kind == SinkType::log_analytics) {
+        report.add({"sink " + sink.name, sink.type, CheckStatus::skipped, kNoHttpsClient});
+      } else {
+        guarded(report, "sink " + sink.name, sink.type, [&] { check_sink(context, sink, report); });
       }
     }
     // The io objects (pooled connections, token caches) go away after the io thread

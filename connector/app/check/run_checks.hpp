@@ -8,8 +8,8 @@
 
 namespace secfeed::check {
 
-// Tenants first (their tokens decide whether the Graph probes can run), then sources,
-// then sinks, in config order. `timeout` bounds each single check.
+// state_dir, then tenants (their tokens decide whether the Graph probes can run), then
+// sources, then sinks, in config order. `timeout` bounds each single check.
 CheckReport run_checks(const Config& config, std::chrono::milliseconds timeout);
 
 }  // namespace secfeed::check
