@@ -86,7 +86,10 @@ wait_for 30 "the delivered counter" metric_is "$URL_one" 'secfeed_sink_events_de
 sleep 1  # anything beyond the expected counts would show up now
 
 expect_eq "messages consumed" "$messages" "$(metric "$URL_one" 'secfeed_eventhub_messages_total{source="mdc"}')"
-expect_eq "records consumed" "$records" "$(metric "$URL_one" 'secfeed_eventhub_records_total{source="mdc"}')"
+# The source counts the records it could read out of a message: the wrong-type poison
+# records are records, the invalid-JSON poison messages are not.
+wrong_type=$(grep -c '"id": 12345' "$WORK/m.ndjson")
+expect_eq "records consumed" $((records + wrong_type)) "$(metric "$URL_one" 'secfeed_eventhub_records_total{source="mdc"}')"
 expect_eq "events normalized (source)" "$events" "$(metric "$URL_one" 'secfeed_eventhub_events_total{source="mdc"}')"
 expect_eq "events into the pipeline" "$events" "$(metric "$URL_one" secfeed_pipeline_events_total)"
 expect_eq "records rejected (source)" "$poison" "$(metric "$URL_one" 'secfeed_eventhub_records_rejected_total{source="mdc"}')"
@@ -105,9 +108,10 @@ rss=$(metric "$URL_one" secfeed_process_resident_memory_bytes)
 start_time=$(metric "$URL_one" secfeed_process_start_time_seconds)
 python3 -c "import sys,time; t=float(sys.argv[1]); sys.exit(0 if time.time()-600 < t <= time.time() else 1)" \
   "$start_time" || fail "start time looks wrong: $start_time"
-scrape "$URL_one" | grep -q '^# TYPE secfeed_process_cpu_seconds_total counter$' || fail "no cpu counter"
+scrape "$URL_one" >"$WORK/metrics.txt"
+grep -q '^# TYPE secfeed_process_cpu_seconds_total counter$' "$WORK/metrics.txt" || fail "no cpu counter"
 # Every sample line is NAME[{LABELS}] VALUE and every family has HELP and TYPE.
-scrape "$URL_one" | python3 -c '
+python3 -c '
 import re, sys
 helps, types, names = set(), set(), set()
 for line in sys.stdin.read().splitlines():
@@ -118,12 +122,13 @@ for line in sys.stdin.read().splitlines():
     names.add(m.group(1))
 missing = names - (helps & types)
 if missing: sys.exit("families without HELP/TYPE: %s" % sorted(missing))
-' || fail "the exposition text is malformed"
+' <"$WORK/metrics.txt" || fail "the exposition text is malformed"
 echo "ok: exposition format"
 
 expect_eq "content type of /metrics" "text/plain; version=0.0.4" \
   "$(curl -sS --max-time 10 -o /dev/null -w '%{content_type}' "$URL_one/metrics")"
-expect_eq "/healthz" "200 ok" "$(curl -sS --max-time 10 -w '%{http_code} ' "$URL_one/healthz" | tr -d '\n' | awk '{print $NF, $1}')"
+expect_eq "/healthz body and status" "ok 200" \
+  "$(curl -sS --max-time 10 -w ' %{http_code}' "$URL_one/healthz" | tr -d '\n')"
 expect_eq "/readyz status" 200 "$(curl -sS --max-time 10 -o "$WORK/ready.json" -w '%{http_code}' "$URL_one/readyz")"
 expect_eq "/readyz components" \
   "true process/secfeed=True:running sink/out=True:delivered $events source/mdc=True:running" \
