@@ -59,7 +59,8 @@ void Logger::sweep_locked(std::chrono::steady_clock::time_point now, bool all) {
   next_sweep_ = now + repeat_window_;
   for (auto it = repeats_.begin(); it != repeats_.end();) {
     Repeat& repeat = it->second;
-    if (!all && now - repeat.first < repeat_window_) {
+    // A message still repeating is reported with its next written copy instead.
+    if (!all && (now - repeat.first < repeat_window_ || now - repeat.last < repeat_window_)) {
       ++it;
       continue;
     }
@@ -83,6 +84,7 @@ void Logger::log(LogLevel level, std::string_view component, std::string_view te
   unsigned suppressed = 0;
   if (auto it = repeats_.find(key); it != repeats_.end()) {
     Repeat& repeat = it->second;
+    repeat.last = now;
     if (now - repeat.first < repeat_window_) {
       if (repeat.written >= repeat_limit_) {
         ++repeat.suppressed;
@@ -99,7 +101,7 @@ void Logger::log(LogLevel level, std::string_view component, std::string_view te
     // Bound the memory of the table: expired entries go first, then everything.
     if (repeats_.size() >= 10000) sweep_locked(now, false);
     if (repeats_.size() >= 10000) sweep_locked(now, true);
-    repeats_.emplace(std::move(key), Repeat{now, 1, 0, level, std::string(component),
+    repeats_.emplace(std::move(key), Repeat{now, now, 1, 0, level, std::string(component),
                                             std::string(tenant), std::string(message)});
   }
   write_locked(level, component, tenant, message, suppressed, false);

@@ -30,8 +30,8 @@ class Logger {
   // first occurrence) the same (level, component, tenant, message) is written at most
   // `repeat_limit` times; further copies are counted, not written. The count is
   // reported with the next occurrence after the window ("... (repeated K more times)"),
-  // or, if the message stops, by a summary line "repeated K more times: <message>"
-  // once the window has passed (sweep_repeats) or at exit (flush_repeats).
+  // or, if the message stops (no copy for a whole window), by a summary line
+  // "repeated K more times: <message>" (sweep_repeats) or at exit (flush_repeats).
   void log(LogLevel level, std::string_view component, std::string_view tenant,
            std::string_view message);
 
@@ -45,7 +45,7 @@ class Logger {
 
  private:
   struct Repeat {
-    std::chrono::steady_clock::time_point first;
+    std::chrono::steady_clock::time_point first, last;
     unsigned written = 0;     // occurrences written in this window
     unsigned suppressed = 0;  // occurrences counted, not written
     LogLevel level;

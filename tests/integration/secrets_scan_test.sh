@@ -114,6 +114,7 @@ state_dir: $WORK/state
 log: {level: debug}
 metrics: {listen: "127.0.0.1:0"}
 dead_letter: {path: $WORK/dead.jsonl}
+tls: {ca_file: $TEST_CA_DIR/ca.pem}
 proxy:
   url: http://127.0.0.1:$PROXY_PORT
   username: $PROXY_USER
@@ -123,7 +124,6 @@ tenants:
     client_id: $EMULATOR_CLIENT_ID
     client_secret: $EMULATOR_CLIENT_SECRET
     login_url: $EMULATOR_URL
-    ca_file: $TEST_CA_DIR/ca.pem
 sources:
   - name: plain
     type: eventhub
