@@ -6,7 +6,7 @@
 #   * exactly one line per alert (no alert split into two, none merged);
 #   * every line equals the encoder's own output (a file sink of the same instance);
 #   * a strict CEF parser (below) reads 7 header fields and the extension, and the
-#     unescaped title / description / compromised entity equal the input (headers
+#     unescaped title / description / host name equal the input (headers
 #     cannot carry CR/LF: they read as spaces, as the CEF spec requires);
 #   * jc --cef (raw mode) parses every line whose header it can handle (jc 1.22.5
 #     rejects any `\`, `=` or `|` in a header field, see tests/unit/jc_roundtrip_test.cpp)
@@ -46,11 +46,11 @@ for i, text in enumerate(texts):
         record["SystemAlertId"] = "hostile-%d-%s" % (i, where)
         record["AlertDisplayName"] = text if where == "title" else "Hostile alert %d" % i
         record["Description"] = text if where == "description" else "Plain description %d" % i
-        record["CompromisedEntity"] = "host|%d=\\x\ny" % i
+        record["Entities"][0]["HostName"] = "host|%d=\\x\ny" % i  # the host entity
         records.append(record)
         expected.append({"id": record["SystemAlertId"], "title": record["AlertDisplayName"],
                          "description": record["Description"],
-                         "entity": record["CompromisedEntity"]})
+                         "host": record["Entities"][0]["HostName"]})
 with open(sys.argv[2], "w") as out:
     for record in records:
         out.write(json.dumps({"records": [record]}) + "\n")
@@ -202,8 +202,9 @@ for line in received:
         problems.append("%s: name %r != %r" % (alert["id"], header[5], title))
     if ext.get("msg") != alert["description"]:
         problems.append("%s: msg %r != %r" % (alert["id"], ext.get("msg"), alert["description"]))
-    if ext.get("dvchost") != alert["entity"]:
-        problems.append("%s: dvchost %r != %r" % (alert["id"], ext.get("dvchost"), alert["entity"]))
+    for key in ("dhost", "dvchost"):
+        if ext.get(key) != alert["host"]:
+            problems.append("%s: %s %r != %r" % (alert["id"], key, ext.get(key), alert["host"]))
     # jc's header pattern rejects '\', '=' and '|' in header fields: check the others.
     if not any(c in header[5] for c in "\\=|"):
         parsed = json.loads(subprocess.run(["jc", "--cef", "-r"], input=line + "\n", text=True,
