@@ -15,6 +15,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "connector/app/daemon_hardening.hpp"
 #include "connector/app/daemon_reload.hpp"
 #include "connector/app/daemon_telemetry.hpp"
 #include "connector/app/metrics_server.hpp"
@@ -68,6 +69,7 @@ bool start_metrics_server(const Config& config, asio::io_context& io,
 int run_daemon(const Config& config, const DaemonOptions& options, bool* reload) {
   Logger::instance().configure(config.log.level, config.log.format);
   for (const std::string& warning : config.warnings) log_warn(kComponent, warning);
+  for (const std::string& warning : security_warnings(config)) log_warn(kComponent, warning);
 
   std::string error;
   if (!ensure_directory(config.state_dir, error)) {
