@@ -108,6 +108,8 @@ struct MetricsServer::Impl {
   tcp::acceptor acceptor;
   std::string url;
   std::set<beast::tcp_stream*> connections;
+  // Counted from accept (a spawned connection registers itself only once it runs).
+  std::size_t active = 0;
 };
 
 namespace {
@@ -131,7 +133,10 @@ asio::awaitable<void> serve_connection(std::shared_ptr<MetricsServer::Impl> serv
   struct Unregister {
     MetricsServer::Impl& server;
     beast::tcp_stream* stream;
-    ~Unregister() { server.connections.erase(stream); }
+    ~Unregister() {
+      server.connections.erase(stream);
+      --server.active;
+    }
   } unregister{*server, &stream};
 
   beast::flat_buffer buffer(kMaxHeaderBytes);  // also the bound of one request
@@ -171,11 +176,12 @@ asio::awaitable<void> accept_loop(std::shared_ptr<MetricsServer::Impl> server) {
     auto [ec, socket] = co_await server->acceptor.async_accept(kNoThrow);
     if (!server->acceptor.is_open()) co_return;
     if (ec) continue;  // e.g. EMFILE: try again with the next connection
-    if (server->connections.size() >= MetricsServer::kMaxConnections) {
+    if (server->active >= MetricsServer::kMaxConnections) {
       boost::system::error_code ignored;
       socket.close(ignored);  // a scraper needs one connection; this bounds the rest
       continue;
     }
+    ++server->active;
     asio::co_spawn(server->acceptor.get_executor(),
                    serve_connection(server, beast::tcp_stream(std::move(socket))),
                    [](const std::exception_ptr&) {});  // one bad connection never stops the server

@@ -9,6 +9,7 @@
 
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -145,6 +146,21 @@ TEST_F(MetricsServerTest, OversizedRequestsAreRefused) {
   EXPECT_TRUE(exchange(huge_header).starts_with("HTTP/1.1 431 ")) << exchange(huge_header);
   EXPECT_TRUE(exchange("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
                   .starts_with("HTTP/1.1 413 "));
+}
+
+TEST_F(MetricsServerTest, ConnectionsBeyondTheLimitAreClosedAtOnce) {
+  std::vector<int> idle;
+  for (std::size_t i = 0; i < MetricsServer::kMaxConnections; ++i) idle.push_back(connect_client());
+  // Accepted in order: the idle ones hold every slot, so this one is closed unanswered.
+  EXPECT_EQ(exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), "");
+  for (int fd : idle) ::close(fd);
+  // The server notices the closed connections asynchronously; then slots are free again.
+  std::string answer;
+  for (int attempt = 0; attempt < 200 && answer.empty(); ++attempt) {
+    answer = exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    if (answer.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 200 OK\r\n")) << answer;
 }
 
 TEST_F(MetricsServerTest, GarbageIsClosedWithoutAnswer) {
