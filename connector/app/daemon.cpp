@@ -15,6 +15,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "connector/app/daemon_hardening.hpp"
+#include "connector/app/daemon_reload.hpp"
+#include "connector/app/daemon_telemetry.hpp"
+#include "connector/app/metrics_server.hpp"
 #include "connector/core/log.hpp"
 #include "connector/net/credentials_from_config.hpp"
 #include "connector/pipeline/pipeline.hpp"
@@ -45,11 +49,27 @@ bool ensure_directory(const std::string& path, std::string& error) {
   return true;
 }
 
+// The operator endpoint, when `metrics.enabled`. False (logged) when it cannot listen:
+// a daemon whose configured health endpoint is silently missing would look dead.
+bool start_metrics_server(const Config& config, asio::io_context& io,
+                          std::unique_ptr<MetricsServer>& server) {
+  if (!config.metrics.enabled) return true;
+  std::string error;
+  server = MetricsServer::start(io.get_executor(), config.metrics.listen, error);
+  if (!server) {
+    log_error(kComponent, error);
+    return false;
+  }
+  log_info("metrics", "listening on " + server->url() + " (/metrics, /healthz, /readyz)");
+  return true;
+}
+
 }  // namespace
 
-int run_daemon(const Config& config, const DaemonOptions& options) {
+int run_daemon(const Config& config, const DaemonOptions& options, bool* reload) {
   Logger::instance().configure(config.log.level, config.log.format);
   for (const std::string& warning : config.warnings) log_warn(kComponent, warning);
+  for (const std::string& warning : security_warnings(config)) log_warn(kComponent, warning);
 
   std::string error;
   if (!ensure_directory(config.state_dir, error)) {
@@ -98,6 +118,9 @@ int run_daemon(const Config& config, const DaemonOptions& options) {
     log_error(kComponent, "nothing to do: configure at least one enabled source and sink");
     return 1;
   }
+  DaemonTelemetry telemetry(io.get_executor(), pipeline, dead_letters, sources);
+  std::unique_ptr<MetricsServer> metrics_server;
+  if (!start_metrics_server(config, io, metrics_server)) return 1;
   for (const auto& source : sources) {
     if (!source->start(error)) {
       log_error(kComponent, error);
@@ -105,6 +128,7 @@ int run_daemon(const Config& config, const DaemonOptions& options) {
     }
   }
   pipeline.start();
+  telemetry.started();
   log_info(kComponent, "started: " + std::to_string(sources.size()) + " sources, " +
                            std::to_string(pipeline.sinks().size()) + " sinks; dead letters to " +
                            dead_letter_path);
@@ -115,6 +139,7 @@ int run_daemon(const Config& config, const DaemonOptions& options) {
   for (const auto& source : sources) {
     asio::co_spawn(io, source->run(), [&, name = source->name()](std::exception_ptr e) {
       if (e) log_error(kComponent, "source " + name + " stopped with an error");
+      telemetry.source_stopped(name, e != nullptr);
       if (--running_sources == 0) sources_done.cancel();
     });
   }
@@ -146,8 +171,10 @@ int run_daemon(const Config& config, const DaemonOptions& options) {
   arm_status();
 
   // Graceful shutdown: stop fetching, wait for the sources, drain the sinks (bounded).
-  asio::signal_set signals(io, SIGINT, SIGTERM);
+  // The same path serves SIGHUP: after the drain, main() re-executes with the new config.
+  asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
   asio::steady_timer drain_deadline(io);
+  bool reload_requested = false;
   const auto shutdown = [&]() -> asio::awaitable<void> {
     log_info(kComponent, "stopping: draining in-flight events (up to " +
                              std::to_string(options.shutdown_timeout.count() / 1000) + " s)");
@@ -160,28 +187,63 @@ int run_daemon(const Config& config, const DaemonOptions& options) {
     drain_deadline.cancel();
     io.stop();
   };
+  const auto begin_shutdown = [&](const std::string& why) {
+    stopping = true;
+    telemetry.draining(why);
+    status_timer.cancel();
+    drain_deadline.expires_after(options.shutdown_timeout);
+    drain_deadline.async_wait([&](boost::system::error_code wait_ec) {
+      if (wait_ec || drained) return;
+      log_warn(kComponent,
+               "drain timed out; undelivered events will be re-read on the next "
+               "start");
+      io.stop();
+    });
+    asio::co_spawn(io, shutdown(), asio::detached);
+  };
+  // SIGHUP: validate first; an invalid file changes nothing.
+  const auto on_reload_signal = [&] {
+    if (stopping) {
+      log_warn(kComponent, "SIGHUP ignored: already stopping");
+      return;
+    }
+    std::string reload_error;
+    if (!validate_reload_config(config.path, reload_error)) {
+      log_error(kComponent, "reload: the new configuration is invalid, keeping the running one: " +
+                                reload_error);
+      return;
+    }
+    log_info(kComponent, "reload: received SIGHUP, " + config.path +
+                             " is valid; draining, then restarting with it");
+    reload_requested = true;
+    begin_shutdown("reloading the configuration");
+  };
+  // Returns false when the signal ended the wait for signals (drain aborted).
+  const auto on_stop_signal = [&](int signal) {
+    if (stopping && reload_requested) {
+      reload_requested = false;
+      log_info(kComponent, "stop requested during the reload: exiting after the drain");
+      return true;
+    }
+    if (stopping) {
+      log_warn(kComponent,
+               "second signal: aborting the drain; undelivered events will be "
+               "re-read on the next start");
+      io.stop();
+      return false;
+    }
+    log_info(kComponent, std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+    begin_shutdown("stopping");
+    return true;
+  };
   std::function<void()> wait_signal = [&] {
     signals.async_wait([&](boost::system::error_code ec, int signal) {
       if (ec) return;
-      if (stopping) {
-        log_warn(kComponent,
-                 "second signal: aborting the drain; undelivered events will be "
-                 "re-read on the next start");
-        io.stop();
+      if (signal == SIGHUP) {
+        on_reload_signal();
+      } else if (!on_stop_signal(signal)) {
         return;
       }
-      log_info(kComponent, std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
-      stopping = true;
-      status_timer.cancel();
-      drain_deadline.expires_after(options.shutdown_timeout);
-      drain_deadline.async_wait([&](boost::system::error_code wait_ec) {
-        if (wait_ec || drained) return;
-        log_warn(kComponent,
-                 "drain timed out; undelivered events will be re-read on the next "
-                 "start");
-        io.stop();
-      });
-      asio::co_spawn(io, shutdown(), asio::detached);
       wait_signal();
     });
   };
@@ -191,6 +253,8 @@ int run_daemon(const Config& config, const DaemonOptions& options) {
   for (const auto& source : sources) source->finish();
   log_status();
   log_info(kComponent, drained ? "stopped cleanly" : "stopped (drain incomplete)");
+  Logger::instance().flush_repeats();
+  if (reload != nullptr) *reload = reload_requested;
   return 0;
 }
 

@@ -3,6 +3,7 @@
 
 #include "connector/app/commands/commands.hpp"
 #include "connector/app/daemon.hpp"
+#include "connector/app/daemon_reload.hpp"
 #include "connector/core/config.hpp"
 
 int main(int argc, char** argv) {
@@ -20,7 +21,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   int shutdown_seconds = 30;
   run->add_option("--shutdown-timeout", shutdown_seconds,
-                  "Seconds to drain in-flight events on SIGINT/SIGTERM")
+                  "Seconds to drain in-flight events on SIGINT/SIGTERM (and SIGHUP reloads)")
       ->capture_default_str();
 
   std::string validate_path;
@@ -81,7 +82,11 @@ int main(int argc, char** argv) {
     secfeed::DaemonOptions options;
     options.status_interval = std::chrono::seconds(status_seconds);
     options.shutdown_timeout = std::chrono::seconds(shutdown_seconds);
-    return secfeed::run_daemon(config, options);
+    bool reload = false;
+    const int status = secfeed::run_daemon(config, options, &reload);
+    // SIGHUP with a valid config: everything run_daemon built is gone; start afresh.
+    if (reload) return secfeed::reexec_self(argv);
+    return status;
   }
   if (validate->parsed()) return secfeed::run_validate(validate_path, stdout, stderr);
   if (convert->parsed()) return secfeed::run_convert(convert_options, stdout, stderr);

@@ -2,15 +2,17 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace secfeed::metrics {
 namespace {
 
-void append_escaped(std::string& out, std::string_view value) {
+// Label values escape \\, \" and newline; HELP text escapes only \\ and newline.
+void append_escaped(std::string& out, std::string_view value, bool quote = true) {
   for (char c : value) {
     if (c == '\\') {
       out += "\\\\";
-    } else if (c == '"') {
+    } else if (quote && c == '"') {
       out += "\\\"";
     } else if (c == '\n') {
       out += "\\n";
@@ -33,7 +35,9 @@ void append_number(std::string& out, double v) {
   if (v == std::floor(v) && std::fabs(v) < 1e15) {
     std::snprintf(buffer, sizeof buffer, "%.0f", v);
   } else {
-    std::snprintf(buffer, sizeof buffer, "%.17g", v);
+    // The shortest of 15 or 17 digits that reads back exactly (0.1, not 0.10000000000000001).
+    std::snprintf(buffer, sizeof buffer, "%.15g", v);
+    if (std::strtod(buffer, nullptr) != v) std::snprintf(buffer, sizeof buffer, "%.17g", v);
   }
   out += buffer;
 }
@@ -90,11 +94,21 @@ Gauge& Registry::gauge(std::string_view name, std::string_view help, const Label
   return *slot;
 }
 
+void Registry::add_callback(std::string_view name, std::string_view help, Type type,
+                            const Labels& labels, std::function<double()> read, const void* owner) {
+  std::lock_guard lock(mutex_);
+  family(name, help, type)
+      .callbacks.push_back(Family::Callback{render_labels(labels), std::move(read), owner});
+}
+
 void Registry::gauge_callback(std::string_view name, std::string_view help, const Labels& labels,
                               std::function<double()> read, const void* owner) {
-  std::lock_guard lock(mutex_);
-  family(name, help, Type::gauge)
-      .callbacks.push_back(Family::Callback{render_labels(labels), std::move(read), owner});
+  add_callback(name, help, Type::gauge, labels, std::move(read), owner);
+}
+
+void Registry::counter_callback(std::string_view name, std::string_view help, const Labels& labels,
+                                std::function<double()> read, const void* owner) {
+  add_callback(name, help, Type::counter, labels, std::move(read), owner);
 }
 
 void Registry::remove_callbacks(const void* owner) {
@@ -108,7 +122,9 @@ std::string Registry::render() const {
   std::lock_guard lock(mutex_);
   std::string out;
   for (const auto& [name, f] : families_) {
-    out += "# HELP " + name + ' ' + f.help + '\n';
+    out += "# HELP " + name + ' ';
+    append_escaped(out, f.help, false);
+    out += '\n';
     out += "# TYPE " + name + (f.type == Type::counter ? " counter\n" : " gauge\n");
     for (const auto& [labels, c] : f.counters) {
       append_sample(out, name, labels, static_cast<double>(c->value()));

@@ -59,6 +59,11 @@ class Registry {
   // and stay callable until remove_callbacks(owner) or the registry's end.
   void gauge_callback(std::string_view name, std::string_view help, const Labels& labels,
                       std::function<double()> read, const void* owner = nullptr);
+  // A counter read when rendering: for totals a component already keeps in its own
+  // atomics (sink and pipeline stats), so the hot path pays nothing extra. `read` must
+  // never decrease; same lifetime rule as gauge_callback.
+  void counter_callback(std::string_view name, std::string_view help, const Labels& labels,
+                        std::function<double()> read, const void* owner = nullptr);
   void remove_callbacks(const void* owner);
 
   // Prometheus text exposition format 0.0.4, families sorted by name.
@@ -82,6 +87,8 @@ class Registry {
     std::vector<Callback> callbacks;
   };
   Family& family(std::string_view name, std::string_view help, Type type);
+  void add_callback(std::string_view name, std::string_view help, Type type, const Labels& labels,
+                    std::function<double()> read, const void* owner);
 
   mutable std::mutex mutex_;
   std::map<std::string, Family, std::less<>> families_;

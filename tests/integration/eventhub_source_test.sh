@@ -22,6 +22,7 @@ start_broker --brokers 3 --topic mdc1:4 --topic mdc2:4 --topic mdc3:4 --topic md
 write_config() {
   cat >"$WORK/$1.yaml" <<YAML
 state_dir: $WORK/state-$1
+metrics: {listen: "127.0.0.1:0"}  # several instances run at once
 log: {level: info}
 dead_letter: {path: $WORK/$1-dead.jsonl}
 sources:

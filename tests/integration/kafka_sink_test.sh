@@ -17,6 +17,7 @@ start_broker --brokers 3 --topic in:8 --topic out:8
 # (a rebalance would redeliver uncommitted records, duplicates that are not the sink's).
 cat >"$WORK/relay.yaml" <<YAML
 state_dir: $WORK/state
+metrics: {listen: "127.0.0.1:0"}  # several instances run at once
 log: {level: info}
 dead_letter: {path: $WORK/dead.jsonl}
 sources:

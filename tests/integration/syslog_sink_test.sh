@@ -77,6 +77,7 @@ port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 write_config() {  # NAME TOPIC URL [EXTRA SINK YAML]
   cat >"$WORK/$1.yaml" <<YAML
 state_dir: $WORK/state-$1
+metrics: {listen: "127.0.0.1:0"}  # several instances run at once
 log: {level: info}
 dead_letter: {path: $WORK/$1-dead.jsonl}
 sources:

@@ -67,5 +67,76 @@ TEST(Logger, RepeatsAreFoldedAndCounted) {
             "WARN  sink: connection refused (repeated 4 more times)\n");
 }
 
+// Restores the default rate limit even when an assertion fails.
+struct RepeatSettings {
+  RepeatSettings(std::chrono::milliseconds window, unsigned limit) {
+    Logger::instance().set_repeat_window(window);
+    Logger::instance().set_repeat_limit(limit);
+  }
+  ~RepeatSettings() {
+    Logger::instance().set_repeat_window(std::chrono::milliseconds(10000));
+    Logger::instance().set_repeat_limit(1);
+  }
+};
+
+TEST(Logger, RepeatLimitWritesTheFirstNThenCounts) {
+  RepeatSettings settings(std::chrono::milliseconds(60000), 3);
+  const std::string out = capture(LogFormat::text, [] {
+    for (int i = 0; i < 10; ++i) log_warn("sink", "connection refused");
+    log_warn("sink", "connection refused", "tenant-a");  // another tenant: its own count
+    log_warn("other", "connection refused");             // another component too
+    Logger::instance().flush_repeats();
+  });
+  EXPECT_EQ(without_times(out),
+            "WARN  sink: connection refused\n"
+            "WARN  sink: connection refused\n"
+            "WARN  sink: connection refused\n"
+            "WARN  sink [tenant-a]: connection refused\n"
+            "WARN  other: connection refused\n"
+            "WARN  sink: repeated 7 more times: connection refused\n");
+}
+
+TEST(Logger, BurstThatStopsIsSummarizedOnceItsWindowPassed) {
+  RepeatSettings settings(std::chrono::milliseconds(20), 1);
+  const std::string out = capture(LogFormat::text, [] {
+    for (int i = 0; i < 4; ++i) log_error("kafka", "broker down", "t1");
+    Logger::instance().sweep_repeats();  // window still open: nothing yet
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    Logger::instance().sweep_repeats();
+    Logger::instance().sweep_repeats();       // reported once
+    log_error("kafka", "broker down", "t1");  // a new window: written again
+  });
+  EXPECT_EQ(without_times(out),
+            "ERROR kafka [t1]: broker down\n"
+            "ERROR kafka [t1]: repeated 3 more times: broker down\n"
+            "ERROR kafka [t1]: broker down\n");
+}
+
+TEST(Logger, NothingSuppressedMeansNoSummary) {
+  RepeatSettings settings(std::chrono::milliseconds(60000), 1);
+  const std::string out = capture(LogFormat::text, [] {
+    log_info("a", "once");
+    log_info("b", "once");
+    Logger::instance().flush_repeats();
+  });
+  EXPECT_EQ(without_times(out), "INFO  a: once\nINFO  b: once\n");
+}
+
+TEST(Logger, JsonSummaryCarriesTheCount) {
+  RepeatSettings settings(std::chrono::milliseconds(60000), 1);
+  const std::string out = capture(LogFormat::json, [] {
+    log_warn("sink", "refused");
+    log_warn("sink", "refused");
+    log_warn("sink", "refused");
+    Logger::instance().flush_repeats();
+  });
+  const std::size_t second = out.find('\n') + 1;
+  const std::size_t level = out.find("\"level\"", second);
+  ASSERT_NE(level, std::string::npos);
+  EXPECT_EQ(out.substr(level),
+            "\"level\":\"warn\",\"component\":\"sink\",\"message\":\"refused\","
+            "\"repeated\":2,\"summary\":true}\n");
+}
+
 }  // namespace
 }  // namespace secfeed
