@@ -26,6 +26,7 @@ class DiskBufferSinkTest : public ::testing::Test {
     char dir_template[] = "/tmp/secfeed-diskbuffer-XXXXXX";
     dir_ = mkdtemp(dir_template);
     dead_letters_ = std::make_unique<DeadLetterOutput>(dir_ + "/dead.ndjson");
+    ids_.reserve(1000);  // events view their ids: no reallocation
     options_.path = dir_ + "/buffer";
     options_.name =
         std::string("dbs-") + ::testing::UnitTest::GetInstance()->current_test_info()->name();

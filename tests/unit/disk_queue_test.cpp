@@ -46,6 +46,7 @@ class DiskQueueTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   std::unique_ptr<DiskQueue> open() {
+    base_sequence_ = 0;  // sequence numbers count from each open
     std::string error;
     std::unique_ptr<DiskQueue> queue = DiskQueue::open(options_, error);
     EXPECT_TRUE(queue) << error;
