@@ -110,7 +110,9 @@ asio::awaitable<std::string> DiskBuffer::push(const SinkMessage& message) {
       case buffer::DiskQueue::Append::too_large:
         co_return error;
       case buffer::DiskQueue::Append::full:
-        // Backpressure: the source waits until delivery frees a segment.
+        // Backpressure: the source waits until delivery frees a segment. The sync
+        // thread deletes delivered segments (and one just finished by a rotation).
+        wake_sync_thread();
         co_await wait_for_change();
         break;
       case buffer::DiskQueue::Append::io_error: {

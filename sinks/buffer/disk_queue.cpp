@@ -20,7 +20,7 @@ namespace {
 
 constexpr const char* kComponent = "buffer";
 constexpr std::uint64_t kMaxSegmentSize = 16ull << 20;
-constexpr std::uint64_t kMinSegmentSize = 64ull << 10;
+constexpr std::uint64_t kMinSegmentSize = 4ull << 10;
 constexpr std::size_t kResyncWindow = 64 << 10;
 constexpr auto kDropLogInterval = std::chrono::seconds(10);
 constexpr const char* kSegmentSuffix = ".seg";
@@ -80,9 +80,11 @@ bool write_all(int fd, const std::string& data) {
 
 DiskQueue::DiskQueue(const DiskQueueOptions& options)
     : options_(options),
-      segment_size_(options.segment_size != 0
-                        ? options.segment_size
-                        : std::clamp(options.max_size / 8, kMinSegmentSize, kMaxSegmentSize)) {
+      segment_size_(
+          options.segment_size != 0
+              ? options.segment_size
+              : std::min(options.max_size,
+                         std::clamp(options.max_size / 8, kMinSegmentSize, kMaxSegmentSize))) {
   metrics::Registry& registry = metrics::Registry::global();
   const metrics::Labels labels{{"sink", options.name}};
   bytes_gauge_ = &registry.gauge("secfeed_buffer_bytes",
@@ -472,6 +474,12 @@ DiskQueue::Append DiskQueue::append(const SinkMessage& message, std::uint64_t& s
     if (!rotate(error)) return Append::io_error;
     active = &segments_.back();
   }
+  if (!room_for(need) && active->size > 0 && undelivered_ == 0) {
+    // Everything is delivered, but the space is held by the segment being appended
+    // to, which is only deleted once finished: finish it.
+    if (!rotate(error)) return Append::io_error;
+    active = &segments_.back();
+  }
   if (!room_for(need)) {
     if (!options_.drop_oldest) return Append::full;
     while (!room_for(need)) {
@@ -497,11 +505,6 @@ DiskQueue::Append DiskQueue::append(const SinkMessage& message, std::uint64_t& s
   sequence = ++appended_;
   update_gauges();
   return Append::ok;
-}
-
-bool DiskQueue::needs_sync() const {
-  std::lock_guard lock(mutex_);
-  return appended_ > durable_ || position_dirty_ || dir_dirty_;
 }
 
 bool DiskQueue::sync(std::uint64_t& durable, std::string& error) {

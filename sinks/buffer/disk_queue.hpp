@@ -74,8 +74,6 @@ class DiskQueue {
   // Flushes what was appended, stores the delivered position, deletes delivered
   // segments. `durable` = the sequence number up to which every append is durable.
   bool sync(std::uint64_t& durable, std::string& error);
-  // Something for sync() to do.
-  bool needs_sync() const;
 
   // Up to max_events / max_bytes (at least one record) durable records after the last
   // read; returns how many were added to `out`.

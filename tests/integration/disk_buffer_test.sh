@@ -14,7 +14,7 @@ source "$(dirname "$0")/lib/common.sh"
 require_tools "$PRODUCE" "$SECFEED_BINARY"
 GEN="$SECFEED_SOURCE_DIR/tests/tools/gen_defender_records.py"
 
-start_broker --brokers 1 --topic db1:4 --topic db2:4
+start_broker --brokers 1 --topic db1:16 --topic db2:4
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -64,7 +64,7 @@ start_receiver() {  # PORT OUT
   timeout 280 python3 "$WORK/receiver.py" "$1" "$2" >"$WORK/receiver.out" 2>"$WORK/receiver.log" &
   RECEIVER_PID=$!
   EXTRA_PIDS+=("$RECEIVER_PID")
-  wait_for 20 "the receiver listening" grep -q listening "$WORK/receiver.out"
+  wait_for 20 "the receiver listening" grep -qs listening "$WORK/receiver.out"
 }
 stop_receiver() {
   kill "$RECEIVER_PID" 2>/dev/null || true
@@ -143,7 +143,7 @@ peak_rss_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 
 # ---- 1. syslog down: the source is not held back; restart; exactly once from the buffer.
 PORT=$(free_port)
-python3 "$GEN" --messages 2400 --id-prefix a "$WORK/a.ndjson" >"$WORK/a.truth"
+python3 "$GEN" --messages 8000 --id-prefix a "$WORK/a.ndjson" >"$WORK/a.truth"
 events=$(truth "$WORK/a.truth" events)
 write_config one db1 "$PORT"
 start_secfeed one

@@ -159,6 +159,26 @@ TEST_F(DiskBufferSinkTest, BufferedEventsAreDeliveredExactlyOnceAfterARestart) {
   }
 }
 
+TEST_F(DiskBufferSinkTest, AFullBufferBlocksTheSourceUntilTheSinkDelivers) {
+  // Records of e0..e9 are 48 bytes, of e10..e99 50: segments of 500 bytes hold 10;
+  // the fifth segment would pass max_size.
+  options_.max_size = 2000;
+  options_.segment_size = 500;
+  Pipeline pipeline(io_.get_executor(), *dead_letters_);
+  ScriptedSink* sink = build(pipeline, /*down=*/true);
+  pipeline.start();
+  bool completed = false;
+  dispatch(pipeline, 0, 100, completed);
+  ASSERT_TRUE(run_until([&] { return sink->queue_depth() == 40 && sink->calls >= 3; }));
+  io_.run_for(milliseconds(50));
+  EXPECT_FALSE(completed) << "the source waits while the buffer is full";
+  EXPECT_EQ(sink->queue_depth(), 40u);
+  sink->hold = false;
+  ASSERT_TRUE(run_until([&] { return completed && sink->delivered.size() >= 100; }));
+  EXPECT_EQ(sink->delivered, ids_) << "every event once, in order";
+  stop(pipeline);
+}
+
 TEST_F(DiskBufferSinkTest, AMessageLargerThanTheBufferIsDeadLetteredAndAcked) {
   options_.max_size = 200;
   Pipeline pipeline(io_.get_executor(), *dead_letters_);
