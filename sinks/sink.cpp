@@ -4,6 +4,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "sinks/buffer/disk_buffer.hpp"
 #include "sinks/dead_letter_output.hpp"
 
 namespace secfeed {
@@ -21,22 +22,40 @@ Sink::Sink(Executor executor, SinkOptions options, DeadLetterOutput* dead_letter
 Sink::~Sink() = default;
 
 std::size_t Sink::queue_depth() const {
+  if (disk_) return disk_->records();
   return depth_.load(std::memory_order_relaxed);
+}
+
+void Sink::use_disk_buffer(std::unique_ptr<DiskBuffer> buffer) {
+  disk_ = std::move(buffer);
 }
 
 asio::awaitable<void> Sink::enqueue(SinkMessage message) {
   stats_.queued.fetch_add(1, std::memory_order_relaxed);
+  if (disk_) {
+    const std::string refused = co_await disk_->push(message);
+    if (!refused.empty()) dead_letter(std::span<SinkMessage>(&message, 1), refused);
+    co_return;
+  }
   depth_.fetch_add(1, std::memory_order_relaxed);
   co_await queue_.async_send(boost::system::error_code{}, std::move(message), use_awaitable);
 }
 
 asio::awaitable<void> Sink::close() {
+  if (disk_) {
+    co_await disk_->close();
+    co_return;
+  }
   SinkMessage marker;
   marker.end_of_stream = true;
   co_await queue_.async_send(boost::system::error_code{}, std::move(marker), use_awaitable);
 }
 
 asio::awaitable<bool> Sink::receive_batch(std::vector<SinkMessage>& batch) {
+  if (disk_) {
+    co_return co_await disk_->pop(batch, options_.batch_max_events, options_.batch_max_bytes,
+                                  options_.batch_max_wait);
+  }
   batch.clear();
   if (end_seen_) co_return false;
   std::size_t bytes = 0;
@@ -103,7 +122,7 @@ void Sink::dead_letter(std::span<SinkMessage> messages, std::string_view reason)
   }
 }
 
-asio::awaitable<void> Sink::deliver_with_retry(std::vector<SinkMessage>& batch) {
+asio::awaitable<std::size_t> Sink::deliver_with_retry(std::vector<SinkMessage>& batch) {
   std::span<SinkMessage> pending(batch);
   unsigned attempt = 0;
   while (!pending.empty()) {
@@ -127,18 +146,27 @@ asio::awaitable<void> Sink::deliver_with_retry(std::vector<SinkMessage>& batch) 
     if (options_.retry_limit != 0 && attempt >= options_.retry_limit) {
       dead_letter(pending, "gave up after " + std::to_string(attempt) + " attempts: " +
                                (result.error.empty() ? "delivery failed" : result.error));
+      pending = {};
       break;
+    }
+    if (disk_) {
+      // Stopping does not wait for a sink that is down: the rest stays in the buffer.
+      if (!co_await disk_->pause(backoff_.next(attempt))) break;
+      continue;
     }
     asio::steady_timer wait(executor_, backoff_.next(attempt));
     co_await wait.async_wait(use_awaitable);
   }
+  co_return batch.size() - pending.size();
 }
 
 asio::awaitable<void> Sink::run() {
   std::vector<SinkMessage> batch;
   batch.reserve(options_.batch_max_events);
   while (co_await receive_batch(batch)) {
-    if (!batch.empty()) co_await deliver_with_retry(batch);
+    if (batch.empty()) continue;
+    const std::size_t handled = co_await deliver_with_retry(batch);
+    if (disk_) disk_->consumed(handled);
   }
 }
 

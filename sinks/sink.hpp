@@ -4,7 +4,8 @@
 //
 // Guarantees (see docs/architecture.md, "Acknowledgements"):
 //   * a message is acked only after deliver() reported it delivered, or after it was
-//     written to the dead-letter output;
+//     written to the dead-letter output, or (with a disk buffer, sinks/buffer/) once it
+//     is durably in the buffer;
 //   * nothing is dropped silently: a message is delivered, dead-lettered (with the reason
 //     and a counter), or still queued / in retry (then its source does not commit it);
 //   * transient failures are retried without limit by default (retry.limit = 0).
@@ -31,6 +32,7 @@
 namespace secfeed {
 
 class DeadLetterOutput;
+class DiskBuffer;
 
 // One encoded event a sink owns until it is delivered or dead-lettered.
 struct SinkMessage {
@@ -89,6 +91,10 @@ class Sink {
   // Waits for queue space (backpressure), then queues the message.
   boost::asio::awaitable<void> enqueue(SinkMessage message);
 
+  // `buffer: {type: disk}`: from now on messages are queued in `buffer` (a WAL) and
+  // acked once durable there; run() delivers from it. Call before enqueue() and run().
+  void use_disk_buffer(std::unique_ptr<DiskBuffer> buffer);
+
   // The delivery loop: runs until close() and the queue is drained, or cancelled.
   boost::asio::awaitable<void> run();
 
@@ -109,7 +115,8 @@ class Sink {
       boost::asio::experimental::concurrent_channel<void(boost::system::error_code, SinkMessage)>;
 
   boost::asio::awaitable<bool> receive_batch(std::vector<SinkMessage>& batch);
-  boost::asio::awaitable<void> deliver_with_retry(std::vector<SinkMessage>& batch);
+  // Returns how many messages of `batch` were handled (delivered or dead-lettered).
+  boost::asio::awaitable<std::size_t> deliver_with_retry(std::vector<SinkMessage>& batch);
   void dead_letter(std::span<SinkMessage> messages, std::string_view reason);
 
   Executor executor_;
@@ -120,6 +127,7 @@ class Sink {
   SinkStats stats_;
   std::atomic<std::size_t> depth_{0};
   bool end_seen_ = false;
+  std::unique_ptr<DiskBuffer> disk_;  // null: the in-memory queue
 };
 
 }  // namespace secfeed

@@ -1,5 +1,6 @@
 #include "sinks/sink_registry.hpp"
 
+#include "sinks/buffer/disk_buffer.hpp"
 #include "sinks/file/file_sink.hpp"
 #include "sinks/kafka/kafka_sink.hpp"
 #include "sinks/syslog/syslog_sink.hpp"
@@ -45,9 +46,11 @@ SyslogSinkOptions syslog_sink_options(const SyslogSinkConfig& syslog) {
   return options;
 }
 
-std::unique_ptr<Sink> make_sink(const SinkConfig& sink, const Config& /*config*/,
-                                boost::asio::any_io_executor executor,
-                                DeadLetterOutput* dead_letters, std::string& error) {
+namespace {
+
+std::unique_ptr<Sink> make_sink_of_type(const SinkConfig& sink,
+                                        boost::asio::any_io_executor executor,
+                                        DeadLetterOutput* dead_letters, std::string& error) {
   switch (sink.kind) {
     case SinkType::file: {
       const FileSinkConfig& file = std::get<FileSinkConfig>(sink.settings);
@@ -97,6 +100,24 @@ std::unique_ptr<Sink> make_sink(const SinkConfig& sink, const Config& /*config*/
   error = "sink " + sink.name + ": type " + sink.type +
           " is not implemented in this build yet (see the README's Roadmap)";
   return nullptr;
+}
+
+}  // namespace
+
+std::unique_ptr<Sink> make_sink(const SinkConfig& sink, const Config& /*config*/,
+                                boost::asio::any_io_executor executor,
+                                DeadLetterOutput* dead_letters, std::string& error) {
+  std::unique_ptr<Sink> built = make_sink_of_type(sink, executor, dead_letters, error);
+  if (!built || sink.buffer.type != BufferType::disk) return built;
+  buffer::DiskQueueOptions options;
+  options.path = sink.buffer.path;
+  options.name = sink.name;
+  options.max_size = sink.buffer.max_size;
+  options.drop_oldest = sink.buffer.when_full == WhenFull::drop_oldest;
+  std::unique_ptr<DiskBuffer> disk = DiskBuffer::open(executor, options, error);
+  if (!disk) return nullptr;
+  built->use_disk_buffer(std::move(disk));
+  return built;
 }
 
 }  // namespace secfeed
