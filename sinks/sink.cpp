@@ -129,7 +129,8 @@ asio::awaitable<void> Sink::deliver_with_retry(std::vector<SinkMessage>& batch) 
                                (result.error.empty() ? "delivery failed" : result.error));
       break;
     }
-    asio::steady_timer wait(executor_, backoff_.next(attempt));
+    asio::steady_timer wait(executor_,
+                            result.retry_after ? *result.retry_after : backoff_.next(attempt));
     co_await wait.async_wait(use_awaitable);
   }
 }
