@@ -213,6 +213,9 @@ asio::awaitable<DeliveryResult> LogAnalyticsSink::deliver(std::span<SinkMessage>
         if (rows.size() > 1) {
           // Rows are never resent unchanged after a 413; after a 400 the halves find the
           // rows the DCR refuses, so the others still get through.
+          log_info(kComponent, name() + ": request of " + std::to_string(rows.size()) +
+                                   " rows refused with HTTP " + std::to_string(answer.status) +
+                                   "; splitting it in halves");
           const std::size_t middle = range.begin + rows.size() / 2;
           ranges_.push_back({middle, range.end});
           ranges_.push_back({range.begin, middle});

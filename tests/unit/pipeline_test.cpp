@@ -109,8 +109,9 @@ TEST_F(PipelineTest, TransientFailuresAreRetriedUntilDeliveredWithNothingLost) {
   auto sink = std::make_unique<ScriptedSink>(io_.get_executor(), fast_options("flaky"),
                                              dead_letters_.get());
   ScriptedSink* s = sink.get();
-  s->script = {DeliveryResult{0, 0, "connection refused"}, DeliveryResult{2, 0, "reset"},
-               DeliveryResult{0, 0, "timeout"}};
+  s->script = {DeliveryResult{.delivered = 0, .rejected = 0, .error = "connection refused"},
+               DeliveryResult{.delivered = 2, .rejected = 0, .error = "reset"},
+               DeliveryResult{.delivered = 0, .rejected = 0, .error = "timeout"}};
   pipeline.add_sink(std::move(sink));
   ASSERT_TRUE(run_batch(pipeline, 4));
   EXPECT_EQ(s->delivered, (std::vector<std::string>{"e0", "e1", "e2", "e3"}))
@@ -126,8 +127,10 @@ TEST_F(PipelineTest, RejectedMessagesAndExhaustedRetriesGoToDeadLetterAndStillAc
   auto sink = std::make_unique<ScriptedSink>(io_.get_executor(), options, dead_letters_.get());
   ScriptedSink* s = sink.get();
   // e0 delivered, e1 rejected (too large), then e2,e3 fail twice -> given up.
-  s->script = {DeliveryResult{1, 1, "record larger than 1048576 bytes"},
-               DeliveryResult{0, 0, "HTTP 503"}, DeliveryResult{0, 0, "HTTP 503"}};
+  s->script = {
+      DeliveryResult{.delivered = 1, .rejected = 1, .error = "record larger than 1048576 bytes"},
+      DeliveryResult{.delivered = 0, .rejected = 0, .error = "HTTP 503"},
+      DeliveryResult{.delivered = 0, .rejected = 0, .error = "HTTP 503"}};
   pipeline.add_sink(std::move(sink));
   ASSERT_TRUE(run_batch(pipeline, 4)) << "dead-lettered messages count as handled";
   EXPECT_EQ(s->delivered, (std::vector<std::string>{"e0"}));
@@ -140,6 +143,20 @@ TEST_F(PipelineTest, RejectedMessagesAndExhaustedRetriesGoToDeadLetterAndStillAc
   EXPECT_NE(dead.find("\"position\":\"e3\",\"reason\":\"gave up after 2 attempts: HTTP 503\""),
             std::string::npos)
       << dead;
+}
+
+TEST_F(PipelineTest, RetryAfterFromTheSinkReplacesTheBackoff) {
+  Pipeline pipeline(io_.get_executor(), *dead_letters_);
+  SinkOptions options = fast_options("throttled");
+  options.retry_initial = std::chrono::hours(1);
+  options.retry_max = std::chrono::hours(1);
+  auto sink = std::make_unique<ScriptedSink>(io_.get_executor(), options, dead_letters_.get());
+  ScriptedSink* s = sink.get();
+  s->script = {DeliveryResult{
+      .delivered = 0, .rejected = 0, .error = "HTTP 429", .retry_after = milliseconds(1)}};
+  pipeline.add_sink(std::move(sink));
+  ASSERT_TRUE(run_batch(pipeline, 2)) << "waits the sink's Retry-After, not the 1 h backoff";
+  EXPECT_EQ(s->delivered, (std::vector<std::string>{"e0", "e1"}));
 }
 
 TEST_F(PipelineTest, BackpressureWithATinyQueueStillDeliversEverything) {
@@ -159,7 +176,8 @@ TEST_F(PipelineTest, NoAckWhileASinkCannotDeliver) {
   Pipeline pipeline(io_.get_executor(), *dead_letters_);
   auto sink =
       std::make_unique<ScriptedSink>(io_.get_executor(), fast_options("down"), dead_letters_.get());
-  for (int i = 0; i < 10000; ++i) sink->script.push_back(DeliveryResult{0, 0, "down"});
+  for (int i = 0; i < 10000; ++i)
+    sink->script.push_back(DeliveryResult{.delivered = 0, .rejected = 0, .error = "down"});
   pipeline.add_sink(std::move(sink));
   EventBatch batch;
   fill(batch, 3);
