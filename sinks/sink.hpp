@@ -75,7 +75,7 @@ struct DeliveryResult {
   // How long to wait before retrying the rest, when the receiver said so (HTTP
   // Retry-After) or when nothing needs waiting for (0: only a rejection stopped the
   // attempt); unset: the exponential backoff.
-  std::optional<std::chrono::milliseconds> retry_after;
+  std::optional<std::chrono::milliseconds> retry_after = std::nullopt;
 };
 
 class Sink {

@@ -109,9 +109,8 @@ TEST_F(PipelineTest, TransientFailuresAreRetriedUntilDeliveredWithNothingLost) {
   auto sink = std::make_unique<ScriptedSink>(io_.get_executor(), fast_options("flaky"),
                                              dead_letters_.get());
   ScriptedSink* s = sink.get();
-  s->script = {DeliveryResult{.delivered = 0, .rejected = 0, .error = "connection refused"},
-               DeliveryResult{.delivered = 2, .rejected = 0, .error = "reset"},
-               DeliveryResult{.delivered = 0, .rejected = 0, .error = "timeout"}};
+  s->script = {DeliveryResult{0, 0, "connection refused"}, DeliveryResult{2, 0, "reset"},
+               DeliveryResult{0, 0, "timeout"}};
   pipeline.add_sink(std::move(sink));
   ASSERT_TRUE(run_batch(pipeline, 4));
   EXPECT_EQ(s->delivered, (std::vector<std::string>{"e0", "e1", "e2", "e3"}))
@@ -127,10 +126,8 @@ TEST_F(PipelineTest, RejectedMessagesAndExhaustedRetriesGoToDeadLetterAndStillAc
   auto sink = std::make_unique<ScriptedSink>(io_.get_executor(), options, dead_letters_.get());
   ScriptedSink* s = sink.get();
   // e0 delivered, e1 rejected (too large), then e2,e3 fail twice -> given up.
-  s->script = {
-      DeliveryResult{.delivered = 1, .rejected = 1, .error = "record larger than 1048576 bytes"},
-      DeliveryResult{.delivered = 0, .rejected = 0, .error = "HTTP 503"},
-      DeliveryResult{.delivered = 0, .rejected = 0, .error = "HTTP 503"}};
+  s->script = {DeliveryResult{1, 1, "record larger than 1048576 bytes"},
+               DeliveryResult{0, 0, "HTTP 503"}, DeliveryResult{0, 0, "HTTP 503"}};
   pipeline.add_sink(std::move(sink));
   ASSERT_TRUE(run_batch(pipeline, 4)) << "dead-lettered messages count as handled";
   EXPECT_EQ(s->delivered, (std::vector<std::string>{"e0"}));
@@ -176,8 +173,7 @@ TEST_F(PipelineTest, NoAckWhileASinkCannotDeliver) {
   Pipeline pipeline(io_.get_executor(), *dead_letters_);
   auto sink =
       std::make_unique<ScriptedSink>(io_.get_executor(), fast_options("down"), dead_letters_.get());
-  for (int i = 0; i < 10000; ++i)
-    sink->script.push_back(DeliveryResult{.delivered = 0, .rejected = 0, .error = "down"});
+  for (int i = 0; i < 10000; ++i) sink->script.push_back(DeliveryResult{0, 0, "down"});
   pipeline.add_sink(std::move(sink));
   EventBatch batch;
   fill(batch, 3);
