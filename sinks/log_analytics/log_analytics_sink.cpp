@@ -61,7 +61,7 @@ LogAnalyticsSink::LogAnalyticsSink(Executor executor, SinkOptions options,
     stream->bytes = &registry.counter("secfeed_log_analytics_bytes_total",
                                       "Uncompressed JSON bytes of the accepted requests", labels);
   }
-  HealthRegistry::global().set("sink", name(), "", true, "not used yet");
+  HealthRegistry::global().set("sink", name(), "", true, "no request sent yet");
 }
 
 LogAnalyticsSink::~LogAnalyticsSink() = default;
@@ -84,14 +84,12 @@ void LogAnalyticsSink::count_request(const net::HttpResult& result) {
 }
 
 asio::awaitable<net::HttpResult> LogAnalyticsSink::post(const Stream& stream,
-                                                        std::span<const SinkMessage> rows,
-                                                        bool fresh_token) {
+                                                        std::span<const SinkMessage> rows) {
   net::HttpRequest request;
   request.method = "POST";
   request.url = stream.url;
   request.timeout = la_options_.timeout;
   if (tokens_ != nullptr) {
-    if (fresh_token && !last_token_.empty()) tokens_->invalidate(last_token_);
     net::TokenResult token = co_await tokens_->token();
     if (!token.ok()) {
       net::HttpResult failed;
@@ -199,7 +197,7 @@ asio::awaitable<DeliveryResult> LogAnalyticsSink::deliver(std::span<SinkMessage>
       const Range range = ranges_.back();
       ranges_.pop_back();
       const std::span<const SinkMessage> rows = batch.subspan(range.begin, range.end - range.begin);
-      const net::HttpResult answer = co_await post(*stream, rows, token_refreshed);
+      const net::HttpResult answer = co_await post(*stream, rows);
       net::HttpRequest sent;  // method and URL, for the messages
       sent.method = "POST";
       sent.url = stream->url;
@@ -229,7 +227,9 @@ asio::awaitable<DeliveryResult> LogAnalyticsSink::deliver(std::span<SinkMessage>
         co_return result;
       }
       if (outcome == IngestionOutcome::unauthorized && !token_refreshed) {
-        token_refreshed = true;  // one fresh token, at once; then it is a failure
+        // One fresh token per attempt, at once; a second 401 is a failure like a 5xx.
+        token_refreshed = true;
+        if (tokens_ != nullptr && !last_token_.empty()) tokens_->invalidate(last_token_);
         ranges_.push_back(range);
         continue;
       }

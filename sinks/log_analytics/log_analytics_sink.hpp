@@ -73,7 +73,7 @@ class LogAnalyticsSink : public Sink {
 
   const Stream* stream_for(EventKind kind) const;
   boost::asio::awaitable<net::HttpResult> post(const Stream& stream,
-                                               std::span<const SinkMessage> rows, bool fresh_token);
+                                               std::span<const SinkMessage> rows);
   void count_request(const net::HttpResult& result);
   void report_failure(const net::HttpResult& result, const std::string& message);
   void report_forbidden();

@@ -364,10 +364,13 @@ TEST_F(LogAnalyticsSinkTest, A401GetsOneFreshTokenThenSucceeds) {
   };
   std::vector<SinkMessage> batch;
   batch.push_back(row("a0", EventKind::alert));
+  batch.push_back(row("p0", EventKind::compliance));
   const DeliveryResult result = deliver(*sink, batch);
-  EXPECT_EQ(result.delivered, 1u);
-  ASSERT_EQ(server_.requests.size(), 2u);
+  EXPECT_EQ(result.delivered, 2u);
+  ASSERT_EQ(server_.requests.size(), 3u);
   EXPECT_EQ(server_.requests[1].authorization, "Bearer token-2");
+  EXPECT_EQ(server_.requests[2].authorization, "Bearer token-2") << "refreshed once, then kept";
+  EXPECT_EQ(tokens_.generation, 2);
 }
 
 TEST_F(LogAnalyticsSinkTest, A403IsRetriedWithBackoffNotDeadLettered) {
