@@ -149,12 +149,14 @@ asio::awaitable<std::size_t> Sink::deliver_with_retry(std::vector<SinkMessage>& 
       pending = {};
       break;
     }
+    const std::chrono::milliseconds delay =
+        result.retry_after ? *result.retry_after : backoff_.next(attempt);
     if (disk_) {
       // Stopping does not wait for a sink that is down: the rest stays in the buffer.
-      if (!co_await disk_->pause(backoff_.next(attempt))) break;
+      if (!co_await disk_->pause(delay)) break;
       continue;
     }
-    asio::steady_timer wait(executor_, backoff_.next(attempt));
+    asio::steady_timer wait(executor_, delay);
     co_await wait.async_wait(use_awaitable);
   }
   co_return batch.size() - pending.size();

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -73,6 +74,10 @@ struct DeliveryResult {
   std::size_t delivered = 0;
   std::size_t rejected = 0;
   std::string error;  // why the rest failed; empty when everything was delivered
+  // How long to wait before retrying the rest, when the receiver said so (HTTP
+  // Retry-After) or when nothing needs waiting for (0: only a rejection stopped the
+  // attempt); unset: the exponential backoff.
+  std::optional<std::chrono::milliseconds> retry_after = std::nullopt;
 };
 
 class Sink {
@@ -105,7 +110,8 @@ class Sink {
 
  protected:
   // Delivers as much of `batch` as possible. Must not throw for delivery failures:
-  // report them in the result.
+  // report them in the result. It may reorder `batch` in place (e.g. to group rows by
+  // destination); the result counts messages in the order it leaves.
   virtual boost::asio::awaitable<DeliveryResult> deliver(std::span<SinkMessage> batch) = 0;
 
   Executor executor() const { return executor_; }

@@ -1,8 +1,10 @@
 #include "sinks/sink_registry.hpp"
 
+#include "connector/net/credentials_from_config.hpp"
 #include "sinks/buffer/disk_buffer.hpp"
 #include "sinks/file/file_sink.hpp"
 #include "sinks/kafka/kafka_sink.hpp"
+#include "sinks/log_analytics/log_analytics_sink.hpp"
 #include "sinks/syslog/syslog_sink.hpp"
 
 namespace secfeed {
@@ -48,9 +50,10 @@ SyslogSinkOptions syslog_sink_options(const SyslogSinkConfig& syslog) {
 
 namespace {
 
-std::unique_ptr<Sink> make_sink_of_type(const SinkConfig& sink,
+std::unique_ptr<Sink> make_sink_of_type(const SinkConfig& sink, const Config& config,
                                         boost::asio::any_io_executor executor,
-                                        DeadLetterOutput* dead_letters, std::string& error) {
+                                        DeadLetterOutput* dead_letters,
+                                        net::TokenProviders& tokens, std::string& error) {
   switch (sink.kind) {
     case SinkType::file: {
       const FileSinkConfig& file = std::get<FileSinkConfig>(sink.settings);
@@ -94,8 +97,34 @@ std::unique_ptr<Sink> make_sink_of_type(const SinkConfig& sink,
       }
       return kafka_sink;
     }
-    case SinkType::log_analytics:
-      break;  // TODO(issue 6)
+    case SinkType::log_analytics: {
+      const LogAnalyticsSinkConfig& la = std::get<LogAnalyticsSinkConfig>(sink.settings);
+      const TenantConfig* tenant = config.find_tenant(la.tenant);
+      if (tenant == nullptr) {
+        error = "sink " + sink.name + ": unknown tenant " + la.tenant;
+        return nullptr;
+      }
+      net::TokenProvider* provider = tokens.get(*tenant, la.scope, error);
+      if (provider == nullptr) {
+        error = "sink " + sink.name + ": " + error;
+        return nullptr;
+      }
+      LogAnalyticsSinkOptions options;
+      options.endpoint = la.endpoint;
+      options.dcr_immutable_id = la.dcr_immutable_id;
+      options.stream_alerts = la.stream_alerts;
+      options.stream_posture = la.stream_posture;
+      options.max_batch_bytes = la.max_batch_bytes;
+      options.gzip = la.gzip;
+      options.timeout = duration_cast<milliseconds>(la.timeout);
+      auto la_sink = std::make_unique<LogAnalyticsSink>(
+          executor, sink_options(sink), std::move(options), tokens.http(), provider, dead_letters);
+      if (!la_sink->error().empty()) {
+        error = "sink " + la_sink->error();
+        return nullptr;
+      }
+      return la_sink;
+    }
   }
   error = "sink " + sink.name + ": type " + sink.type +
           " is not implemented in this build yet (see the README's Roadmap)";
@@ -104,10 +133,12 @@ std::unique_ptr<Sink> make_sink_of_type(const SinkConfig& sink,
 
 }  // namespace
 
-std::unique_ptr<Sink> make_sink(const SinkConfig& sink, const Config& /*config*/,
+std::unique_ptr<Sink> make_sink(const SinkConfig& sink, const Config& config,
                                 boost::asio::any_io_executor executor,
-                                DeadLetterOutput* dead_letters, std::string& error) {
-  std::unique_ptr<Sink> built = make_sink_of_type(sink, executor, dead_letters, error);
+                                DeadLetterOutput* dead_letters, net::TokenProviders& tokens,
+                                std::string& error) {
+  std::unique_ptr<Sink> built =
+      make_sink_of_type(sink, config, executor, dead_letters, tokens, error);
   if (!built || sink.buffer.type != BufferType::disk) return built;
   buffer::DiskQueueOptions options;
   options.path = sink.buffer.path;

@@ -13,6 +13,10 @@
 
 namespace secfeed {
 
+namespace net {
+class TokenProviders;
+}
+
 // The pipeline-level options every sink shares, from its config section.
 SinkOptions sink_options(const SinkConfig& sink);
 
@@ -20,8 +24,10 @@ SinkOptions sink_options(const SinkConfig& sink);
 // check` to open one connection the way the sink does).
 SyslogSinkOptions syslog_sink_options(const SyslogSinkConfig& syslog);
 
+// `tokens` (and its HTTP client) serve the sinks that call Azure APIs (log_analytics).
 std::unique_ptr<Sink> make_sink(const SinkConfig& sink, const Config& config,
                                 boost::asio::any_io_executor executor,
-                                DeadLetterOutput* dead_letters, std::string& error);
+                                DeadLetterOutput* dead_letters, net::TokenProviders& tokens,
+                                std::string& error);
 
 }  // namespace secfeed

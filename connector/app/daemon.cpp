@@ -96,7 +96,8 @@ int run_daemon(const Config& config, const DaemonOptions& options, bool* reload)
   Pipeline pipeline(io.get_executor(), dead_letters);
   for (const SinkConfig& sink : config.sinks) {
     if (!sink.enabled) continue;
-    std::unique_ptr<Sink> built = make_sink(sink, config, io.get_executor(), &dead_letters, error);
+    std::unique_ptr<Sink> built =
+        make_sink(sink, config, io.get_executor(), &dead_letters, tokens, error);
     if (!built) {
       log_error(kComponent, error);
       return 1;

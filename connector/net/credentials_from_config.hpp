@@ -26,6 +26,8 @@ class TokenProviders {
   // The provider for (tenant, scope), created on first use; nullptr + error when the
   // tenant's credentials are unusable (e.g. an unreadable certificate).
   TokenProvider* get(const TenantConfig& tenant, const std::string& scope, std::string& error);
+  // The client the providers use, shared with the components that call Azure APIs.
+  HttpClient& http() const { return http_; }
 
  private:
   HttpClient& http_;

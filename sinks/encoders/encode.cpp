@@ -13,8 +13,10 @@ bool encode_event(OutputFormat format, const Event& event, std::string& out) {
     case OutputFormat::raw:
       encode_raw(event, out);
       return true;
-    case OutputFormat::ocsf:      // TODO(issue 6): OCSF Detection/Incident/Compliance Finding
-    case OutputFormat::sentinel:  // TODO(issue 6): Sentinel table rows
+    case OutputFormat::sentinel:
+      encode_sentinel(event, out);
+      return true;
+    case OutputFormat::ocsf:  // TODO(issue 6): OCSF Detection/Incident/Compliance Finding
       break;
   }
   return false;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,25 @@ void encode_cef(const Event& event, std::string& out, const CefOptions& options 
 
 // The normalized JSON form (schemas/event.schema.json), one line.
 void encode_json(const Event& event, std::string& out);
+
+// Microsoft Sentinel custom tables (schemas/sentinel/<table>.json): alerts and incidents
+// go to one, every posture kind to the other. The log_analytics sink routes rows to the
+// DCR stream of the event's table with the same function.
+enum class SentinelTable : std::uint8_t { alerts, posture };
+SentinelTable sentinel_table(EventKind kind);
+std::string_view sentinel_table_name(SentinelTable table);  // "SecfeedAlerts_CL" ...
+
+struct SentinelOptions {
+  // TimeGenerated of an event that has no time of its own (control profiles); kNoTime:
+  // the current time. Tests pin it.
+  std::int64_t fallback_time_ms = kNoTime;
+};
+
+// One JSON object whose keys are columns of the event's table, with matching types.
+// Empty fields are left out; strings are cut at 32 KB (Log Analytics' string column
+// limit, counted in stats) and RawData is left out above 64 KB (RawDataOmitted = true).
+void encode_sentinel(const Event& event, std::string& out, const SentinelOptions& options = {},
+                     EncodeStats* stats = nullptr);
 
 // The record as it arrived (its JSON text, compact when it had to be re-serialized).
 void encode_raw(const Event& event, std::string& out);

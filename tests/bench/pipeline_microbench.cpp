@@ -126,6 +126,9 @@ void BM_ParseToCef(benchmark::State& state) {
 void BM_ParseToJson(benchmark::State& state) {
   run_path(state, [](const Event& e, std::string& out) { encode_json(e, out); });
 }
+void BM_ParseToSentinel(benchmark::State& state) {
+  run_path(state, [](const Event& e, std::string& out) { encode_sentinel(e, out); });
+}
 void BM_ParseToRaw(benchmark::State& state) {
   run_path(state, [](const Event& e, std::string& out) { encode_raw(e, out); });
 }
@@ -135,6 +138,7 @@ BENCHMARK(BM_ParseNormalize)->DenseRange(0, 4);
 BENCHMARK(BM_ParseToCef)->DenseRange(0, 4);
 BENCHMARK(BM_ParseToJson)->DenseRange(0, 4);
 BENCHMARK(BM_ParseToRaw)->DenseRange(0, 4);
+BENCHMARK(BM_ParseToSentinel)->DenseRange(0, 4);
 
 }  // namespace
 }  // namespace secfeed

@@ -2,9 +2,12 @@
 // encoder on whatever events come out. Must never crash, leak or trip UBSan.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <rapidjson/document.h>
 
 #include "connector/core/arena.hpp"
 #include "connector/normalize/normalizer.hpp"
@@ -54,6 +57,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           secfeed::encode_cef(event, out);
           secfeed::encode_json(event, out);
           secfeed::encode_raw(event, out);
+          // A Sentinel row must be one valid JSON object whatever the input, or the
+          // Logs Ingestion API refuses the whole request.
+          out.clear();
+          secfeed::SentinelOptions sentinel;
+          sentinel.fallback_time_ms = 0;
+          secfeed::encode_sentinel(event, out, sentinel);
+          rapidjson::Document row;
+          row.Parse<rapidjson::kParseValidateEncodingFlag>(out.data(), out.size());
+          if (row.HasParseError() || !row.IsObject()) std::abort();
         }
       },
       [](const secfeed::PayloadError&) {});

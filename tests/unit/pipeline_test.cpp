@@ -142,6 +142,20 @@ TEST_F(PipelineTest, RejectedMessagesAndExhaustedRetriesGoToDeadLetterAndStillAc
       << dead;
 }
 
+TEST_F(PipelineTest, RetryAfterFromTheSinkReplacesTheBackoff) {
+  Pipeline pipeline(io_.get_executor(), *dead_letters_);
+  SinkOptions options = fast_options("throttled");
+  options.retry_initial = std::chrono::hours(1);
+  options.retry_max = std::chrono::hours(1);
+  auto sink = std::make_unique<ScriptedSink>(io_.get_executor(), options, dead_letters_.get());
+  ScriptedSink* s = sink.get();
+  s->script = {DeliveryResult{
+      .delivered = 0, .rejected = 0, .error = "HTTP 429", .retry_after = milliseconds(1)}};
+  pipeline.add_sink(std::move(sink));
+  ASSERT_TRUE(run_batch(pipeline, 2)) << "waits the sink's Retry-After, not the 1 h backoff";
+  EXPECT_EQ(s->delivered, (std::vector<std::string>{"e0", "e1"}));
+}
+
 TEST_F(PipelineTest, BackpressureWithATinyQueueStillDeliversEverything) {
   Pipeline pipeline(io_.get_executor(), *dead_letters_);
   SinkOptions options = fast_options("tiny");
