@@ -40,11 +40,10 @@ bool attach_oauth(const SourceConfig& source, const EventHubSourceConfig& settin
 
 std::unique_ptr<Source> make_eventhub(const SourceConfig& source,
                                       const EventHubSourceConfig& settings, const Config& config,
-                                      boost::asio::any_io_executor executor, Pipeline& pipeline,
-                                      net::TokenProviders& tokens, std::string& error) {
+                                      SourceContext& context, std::string& error) {
   EventHubSourceOptions options;
   if (settings.auth == EventHubAuth::oauth &&
-      !attach_oauth(source, settings, config, executor, tokens, options, error)) {
+      !attach_oauth(source, settings, config, context.executor, context.tokens, options, error)) {
     return nullptr;
   }
   options.name = source.name;
@@ -58,18 +57,17 @@ std::unique_ptr<Source> make_eventhub(const SourceConfig& source,
   options.start_from_latest = settings.start_from == StartFrom::latest;
   options.commit_interval =
       std::chrono::duration_cast<std::chrono::milliseconds>(settings.commit_interval);
-  return std::make_unique<EventHubSource>(executor, pipeline, std::move(options));
+  return std::make_unique<EventHubSource>(context.executor, context.pipeline, std::move(options));
 }
 
 }  // namespace
 
 std::unique_ptr<Source> make_source(const SourceConfig& source, const Config& config,
-                                    boost::asio::any_io_executor executor, Pipeline& pipeline,
-                                    net::TokenProviders& tokens, std::string& error) {
+                                    SourceContext& context, std::string& error) {
   switch (source.kind) {
     case SourceType::eventhub:
-      return make_eventhub(source, std::get<EventHubSourceConfig>(source.settings), config,
-                           executor, pipeline, tokens, error);
+      return make_eventhub(source, std::get<EventHubSourceConfig>(source.settings), config, context,
+                           error);
     case SourceType::graph_alerts:
     case SourceType::graph_incidents:
     case SourceType::graph_legacy_alerts:
