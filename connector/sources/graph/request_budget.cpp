@@ -104,7 +104,9 @@ asio::awaitable<bool> RequestBudget::acquire_local() {
 
 asio::awaitable<RequestBudget::Permit> RequestBudget::acquire() {
   std::shared_ptr<bool> alive = alive_;
-  if (!co_await acquire_local()) co_return Permit();
+  // (Not `if (!co_await ...)`: g++ 12 miscompiles co_await inside a condition.)
+  const bool granted = co_await acquire_local();
+  if (!granted) co_return Permit();
   if (parent_ == nullptr) co_return Permit(this, nullptr);
   // The parent outlives its children (the daemon owns both); `this` may not.
   RequestBudget* parent = parent_;
