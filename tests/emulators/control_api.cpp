@@ -108,10 +108,13 @@ void EmulatorApp::handle_control(const Request& request, Response& response) {
     if (alerts < 0 || updates < 0 || delay_ms < 0 || alerts > 100'000 || updates > 100'000) {
       return bad_request(response, "alerts, updates and visible_after_ms must be 0..100000");
     }
+    const auto join = body.FindMember("join_incidents");
+    const bool join_incidents =
+        join == body.MemberEnd() || !join->value.IsBool() || join->value.GetBool();
     std::int64_t moved = 0;
     for (Tenant* tenant : tenants) {
       moved += tenant->graph.advance(static_cast<int>(alerts), static_cast<int>(updates), now,
-                                     delay_ms * kTicksPerMs);
+                                     delay_ms * kTicksPerMs, join_incidents);
     }
     json_field(w, "alerts_added", alerts * static_cast<std::int64_t>(tenants.size()));
     json_field(w, "updates_made", moved);

@@ -45,7 +45,7 @@ TenantGraph::TenantGraph(std::string tenant_id, std::uint64_t seed)
       random_(seed),
       next_incident_number_(static_cast<std::uint64_t>(random_.between(1000, 90000))) {}
 
-void TenantGraph::add_alert(Ticks created, Ticks visible_at) {
+void TenantGraph::add_alert(Ticks created, Ticks visible_at, bool new_incident) {
   Alert alert;
   alert.seed = random_.next();
   const AlertTemplate& shape = alert_template_for(alert.seed);
@@ -62,8 +62,9 @@ void TenantGraph::add_alert(Ticks created, Ticks visible_at) {
   }
   alert.id = id;
   alert.versions.push_back(AlertVersion{created, visible_at, AlertStatus::new_alert});
+  // `new_incident` last: the random sequence must not depend on it.
   if (incidents_.empty() || incidents_.back().alerts.size() >= kMaxAlertsPerIncident ||
-      random_.chance(60)) {
+      random_.chance(60) || new_incident) {
     incidents_.push_back(Incident{std::to_string(next_incident_number_++), random_.next(), {}});
   }
   alert.incident = incidents_.size() - 1;
@@ -107,14 +108,17 @@ int TenantGraph::add_updates(int count, Ticks now, Ticks visible_delay) {
   return add_updates_visible_at(count, now, now + visible_delay + std::max(count - 1, 0));
 }
 
-int TenantGraph::advance(int alerts, int updates, Ticks now, Ticks visible_delay) {
+int TenantGraph::advance(int alerts, int updates, Ticks now, Ticks visible_delay,
+                         bool join_earlier_incidents) {
   const Ticks visible_at = now + visible_delay + alerts + updates;
-  add_alerts_visible_at(alerts, now, visible_at);
+  add_alerts_visible_at(alerts, now, visible_at, !join_earlier_incidents);
   return add_updates_visible_at(updates, now + alerts, visible_at);
 }
 
-void TenantGraph::add_alerts_visible_at(int count, Ticks now, Ticks visible_at) {
-  for (int i = 0; i < count; ++i) add_alert(now + i, std::max(visible_at, now + i));
+void TenantGraph::add_alerts_visible_at(int count, Ticks now, Ticks visible_at, bool new_incident) {
+  for (int i = 0; i < count; ++i) {
+    add_alert(now + i, std::max(visible_at, now + i), new_incident && i == 0);
+  }
 }
 
 int TenantGraph::add_updates_visible_at(int count, Ticks now, Ticks visible_at) {

@@ -86,7 +86,11 @@ class TenantGraph {
   // (`now + visible_delay + alerts + updates`). One instant per batch matters for the
   // ground truth: an incident whose members changed in one batch shows one new version,
   // not a string of states that each lived for a tick and that no client could observe.
-  int advance(int alerts, int updates, Ticks now, Ticks visible_delay);
+  // With `join_earlier_incidents` false the new alerts never join an incident of an
+  // earlier batch, so alert-only batches leave every earlier version current (a test
+  // that lets the client fall behind then still expects every version to be seen).
+  int advance(int alerts, int updates, Ticks now, Ticks visible_delay,
+              bool join_earlier_incidents = true);
 
   std::optional<IncidentState> incident_at(std::size_t index, Ticks t) const;
 
@@ -97,8 +101,8 @@ class TenantGraph {
   std::vector<VersionKey> incident_ground_truth(Ticks now) const;
 
  private:
-  void add_alert(Ticks created, Ticks visible_at);
-  void add_alerts_visible_at(int count, Ticks now, Ticks visible_at);
+  void add_alert(Ticks created, Ticks visible_at, bool new_incident = false);
+  void add_alerts_visible_at(int count, Ticks now, Ticks visible_at, bool new_incident = false);
   int add_updates_visible_at(int count, Ticks now, Ticks visible_at);
   // A version current over [from, until) was observable if that interval is not empty
   // and reaches past the start of observation.

@@ -80,6 +80,26 @@ TEST(EmulatorGroundTruth, OneAdvanceIsOneIncidentVersion) {
   }
 }
 
+TEST(EmulatorGroundTruth, AlertsThatJoinNoEarlierIncidentLeaveEveryVersionCurrent) {
+  TenantGraph graph = make_graph(60);
+  Ticks t = kNow + kTicksPerMinute;
+  for (int batch = 0; batch < 20; ++batch, t += kTicksPerSecond) {
+    graph.advance(3, 0, t, kTicksPerMs, false);
+  }
+  // Nothing was superseded: one version per incident, each the current one.
+  for (const auto& [id, count] : versions_per_id(graph.incident_ground_truth(t))) {
+    EXPECT_EQ(count, 1) << id;
+  }
+  // Joining earlier incidents (the default) does supersede some.
+  graph.advance(20, 0, t, kTicksPerMs);
+  int superseded = 0;
+  for (const auto& [id, count] :
+       versions_per_id(graph.incident_ground_truth(t + kTicksPerSecond))) {
+    superseded += count - 1;
+  }
+  EXPECT_GT(superseded, 0);
+}
+
 TEST(EmulatorFaults, StatusReportsRemainingAndServed) {
   FaultRegistry faults;
   ASSERT_EQ(faults.add(R"([{"path_prefix":"/v1.0/","tenant":"t1","status":429,"count":-1},

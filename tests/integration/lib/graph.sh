@@ -176,7 +176,8 @@ graph_wait_complete() {
 }
 
 # graph_expect_exact NAME SOURCE [compare args...]: every ground-truth version of the
-# source's kind exactly once (prints the report; fails otherwise).
+# source's kind, nothing else, and no duplicate unless --max-duplicates allows (prints
+# the report; fails otherwise).
 graph_expect_exact() {
   local name=$1 source=$2
   shift 2
@@ -184,7 +185,7 @@ graph_expect_exact() {
   report=$(graph_compare "$name" "$source" "$(graph_source_kind "$source")" "$@") || status=$?
   printf '%s\n' "$report" | sed "s/^/  [$source] /"
   ((status == 0)) || fail "$source: delivery does not match the ground truth"
-  echo "ok: $source delivered every ground-truth version exactly once"
+  echo "ok: $source delivered every ground-truth version, none invented, duplicates as allowed"
 }
 
 # graph_faults_served: the emulator's count of injected faults answered so far.
