@@ -136,9 +136,16 @@ graph_truth() {
 # (alerts|incidents) against source SOURCE's events in $WORK/NAME.out*; prints the report,
 # returns the tool's status.
 graph_compare() {
+  local kind=$3
+  graph_truth "$kind" "$WORK/truth-$kind.json"
+  graph_compare_fetched "$@"
+}
+
+# graph_compare_fetched NAME SOURCE KIND [compare args...]: graph_compare with the
+# ground truth graph_truth last wrote to $WORK/truth-KIND.json.
+graph_compare_fetched() {
   local name=$1 source=$2 kind=$3
   shift 3
-  graph_truth "$kind" "$WORK/truth-$kind.json"
   python3 "$COMPARE_TRUTH" --truth "$WORK/truth-$kind.json" --sink "$WORK/$name.out*" \
     --source "$source" "$@"
 }
@@ -158,16 +165,21 @@ graph_source_kind() {
 graph_wait_complete() {
   local name=$1 seconds=$2
   shift 2
-  local deadline=$((SECONDS + seconds)) source report complete
+  local deadline=$((SECONDS + seconds)) source kind complete
+  local -A kinds=()
+  for source in "${GRAPH_SOURCES[@]}"; do kinds[$(graph_source_kind "$source")]=1; done
   while :; do
+    # The truth first: what the output must hold by now.
+    for kind in "${!kinds[@]}"; do graph_truth "$kind" "$WORK/truth-$kind.json"; done
     complete=1
     for source in "${GRAPH_SOURCES[@]}"; do
-      report=$(graph_compare "$name" "$source" "$(graph_source_kind "$source")" --quiet \
-        --max-duplicates 1000000000 "$@") || { complete=0 && break; }
+      graph_compare_fetched "$name" "$source" "$(graph_source_kind "$source")" --quiet \
+        --max-duplicates 1000000000 "$@" >/dev/null || { complete=0 && break; }
     done
     ((complete)) && return 0
     if ((SECONDS >= deadline)); then
-      graph_compare "$name" "$source" "$(graph_source_kind "$source")" --max-duplicates 1000000000 "$@" >&2 || true
+      graph_compare_fetched "$name" "$source" "$(graph_source_kind "$source")" \
+        --max-duplicates 1000000000 "$@" >&2 || true
       fail "timed out after ${seconds}s waiting for $source to deliver the ground truth"
     fi
     graph_alive || fail "secfeed exited while waiting for the ground truth"
