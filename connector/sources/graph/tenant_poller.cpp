@@ -210,6 +210,11 @@ bool TenantPoller::process_page(PageWorkspace& ws, const std::string& body,
     return false;
   }
   if (!next_link(root, result.next_link, ws.error)) return false;
+  if (!result.next_link.empty() && !same_origin(result.next_link, options_.graph_url)) {
+    ws.error = "GET " + std::string(options_.endpoint->path) +
+               ": @odata.nextLink points to another host; refusing to send the token there";
+    return false;
+  }
   const bool last_page = result.next_link.empty();
 
   const NormalizeContext ctx{
@@ -306,13 +311,6 @@ asio::awaitable<bool> TenantPoller::poll_once() {
     page.watermark_ms = base_watermark;
     if (!process_page(*workspace, response.body, base_watermark, end_ms, page)) {
       report_failure(workspace->error, false);
-      co_return false;
-    }
-    if (!page.next_link.empty() && !same_origin(page.next_link, options_.graph_url)) {
-      report_failure(
-          "GET " + std::string(options_.endpoint->path) +
-              ": @odata.nextLink points to another host; refusing to send the token there",
-          false);
       co_return false;
     }
     std::string next(page.next_link);  // the body goes away with the workspace
