@@ -173,15 +173,16 @@ void TenantPoller::report_success() {
   last_error_.clear();
 }
 
-void TenantPoller::reject(PageWorkspace& workspace, std::string_view position,
-                          std::string_view reason, std::string_view payload) {
+void TenantPoller::reject(PageWorkspace& workspace, std::size_t index, std::string_view reason,
+                          std::string_view payload) {
   stats_->rejected.fetch_add(1, std::memory_order_relaxed);
   rejected_metric_.inc();
   DeadLetter letter;
   letter.stage = "normalize";
   letter.source = options_.source_name;
   letter.tenant_id = options_.tenant_id;
-  workspace.position.assign(options_.endpoint->path).append(" ").append(position);
+  workspace.position.assign(options_.endpoint->path).append(" value[");
+  workspace.position.append(std::to_string(index)).append("]");
   letter.position = workspace.position;
   letter.reason = reason;
   letter.payload = payload;
@@ -226,9 +227,8 @@ bool TenantPoller::process_page(PageWorkspace& ws, const std::string& body,
     stats_->items.fetch_add(1, std::memory_order_relaxed);
     std::string_view id, version;
     std::int64_t version_ms = 0;
-    const std::string position = "value[" + std::to_string(i) + "]";
     if (!version_of(item, options_.endpoint->time_field, id, version, version_ms, ws.error)) {
-      reject(ws, position, ws.error, json_text(item, ws.arena));
+      reject(ws, i, ws.error, json_text(item, ws.arena));
       continue;
     }
     if (version_ms < previous) ordered = false;
@@ -243,7 +243,7 @@ bool TenantPoller::process_page(PageWorkspace& ws, const std::string& body,
     // dead-letter it twice.
     result.keys.push_back(VersionKey{std::string(id), std::string(version), version_ms});
     if (!normalize_item(options_.endpoint->payload, item, ctx, ws.events, ws.error)) {
-      reject(ws, position, ws.error, json_text(item, ws.arena));
+      reject(ws, i, ws.error, json_text(item, ws.arena));
     }
   }
 
@@ -281,6 +281,7 @@ asio::awaitable<bool> TenantPoller::poll_once() {
     }
     loaded_ = true;
   }
+  commit();  // retries a commit that failed (e.g. a full disk) even if no page completes
   stats_->rounds.fetch_add(1, std::memory_order_relaxed);
   const std::int64_t now = now_ms();
   const std::int64_t end_ms = now - options_.lag.count();
