@@ -27,7 +27,7 @@ graph_write_config run
 emulator_api POST faults '{"path_prefix": "/v1.0/security/", "delay_ms": 100, "count": -1}' >/dev/null
 
 # One page per (source, tenant) stream may be delivered but uncommitted at a kill.
-page_sum=$((${GRAPH_PAGE_SIZE[graph_alerts]} + ${GRAPH_PAGE_SIZE[graph_incidents]}))
+page_sum=$((GRAPH_PAGE_SIZE[graph_alerts] + GRAPH_PAGE_SIZE[graph_incidents]))
 RANDOM=$$
 graph_start run
 for ((kill = 1; kill <= KILLS; kill++)); do
@@ -36,7 +36,7 @@ for ((kill = 1; kill <= KILLS; kill++)); do
   sleep "$(awk -v r=$RANDOM 'BEGIN {printf "%.2f", 0.3 + (r % 220) / 100}')"
   graph_alive || fail "secfeed exited on its own before kill $kill"
   graph_kill9
-  delivered=$(cat "$WORK/run.out" 2>/dev/null | wc -l)
+  delivered=$(graph_lines "$WORK/run.out")
   echo "kill -9 #$kill: $delivered lines in the output so far"
   graph_start run
 done

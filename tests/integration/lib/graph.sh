@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the Graph poller integration tests (source it after lib/common.sh): a secfeed
 # config for N emulator tenants, secfeed in the background (stop, kill -9, restart), the
 # emulator's ground truth and its comparison with the file sink's output
@@ -122,6 +123,9 @@ graph_kill9() {
 }
 
 graph_alive() { kill -0 "$GRAPH_PID" 2>/dev/null; }
+
+# graph_lines FILE: its line count, 0 when it does not exist (nothing written yet).
+graph_lines() { if [[ -f $1 ]]; then wc -l <"$1"; else echo 0; fi; }
 
 # graph_truth KIND OUT [TENANT]: the ground truth (all tenants unless TENANT) into OUT.
 graph_truth() {
