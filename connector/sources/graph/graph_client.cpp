@@ -151,7 +151,7 @@ std::string describe_graph_failure(const net::HttpRequest& request, const net::H
           .append(" with admin consent in this tenant");
     }
   } else if (result.transport_ok() && result.status == 401) {
-    line += "; the token was refused even after a refresh (wrong tenant, cloud or audience?)";
+    line += "; Graph refused the token (wrong tenant, cloud or audience?)";
   }
   return net::redact(line);
 }
