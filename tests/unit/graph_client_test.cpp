@@ -5,6 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "connector/net/http_client.hpp"
+#include "connector/sources/graph/request_budget.hpp"
+#include "tests/unit/support/child_process.hpp"
+
 namespace secfeed::graph {
 namespace {
 
@@ -177,6 +185,88 @@ TEST(GraphRetry, DefaultPolicyRetriesThrottlingHonouringRetryAfter) {
   EXPECT_EQ(policy.decide(0, http_answer(403, ""), 0).action, net::RetryAction::give_up);
   EXPECT_EQ(policy.decide(0, http_answer(401, ""), 0).action,
             net::RetryAction::refresh_token_then_retry);
+}
+
+// graph_get over real HTTPS (tests/unit/support/https_test_server.py on loopback).
+class GraphGetTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = std::make_unique<test::ChildProcess>(std::vector<std::string>{
+        "python3", SECFEED_SOURCE_DIR "/tests/unit/support/https_test_server.py"});
+    if (!server_->started()) return;
+    const auto line = server_->read_line(milliseconds(60'000));
+    if (!line) return;
+    rapidjson::Document doc;
+    doc.Parse(line->c_str());
+    if (!doc.IsObject()) return;
+    ca_file_ = doc["ca"].GetString();
+    port_ = doc["main"].GetInt();
+  }
+  static void TearDownTestSuite() { server_.reset(); }
+  void SetUp() override {
+    if (port_ == 0) GTEST_SKIP() << "no test server";
+    net::HttpClientOptions options;
+    options.ca_file = ca_file_;
+    options.proxy.use_environment = false;
+    std::string error;
+    http_ = net::HttpClient::create(io_.get_executor(), options, error);
+    ASSERT_TRUE(http_) << error;
+  }
+  static std::string url(std::string_view path) {
+    return "https://localhost:" + std::to_string(port_) + std::string(path);
+  }
+  GraphResponse get(const GraphTenant& tenant, std::string target) {
+    net::RetryOptions fast;
+    fast.max_attempts = 3;
+    fast.base_delay = milliseconds(10);
+    fast.max_retry_after = milliseconds(50);  // the server's Retry-After: 1 s, capped
+    const net::RetryPolicy policy(fast);
+    auto future = boost::asio::co_spawn(
+        io_, graph_get(*http_, tenant, std::move(target), policy, milliseconds(10'000)),
+        boost::asio::use_future);
+    io_.run_for(std::chrono::seconds(30));
+    EXPECT_EQ(future.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+    return future.get();
+  }
+
+  boost::asio::io_context io_;
+  std::unique_ptr<net::HttpClient> http_;
+  static inline std::unique_ptr<test::ChildProcess> server_;
+  static inline std::string ca_file_;
+  static inline int port_ = 0;
+};
+
+TEST_F(GraphGetTest, ThrottledRequestIsRetriedAndEveryAttemptTakesItsOwnPermit) {
+  RequestBudget budget(io_.get_executor(), BudgetLimits{1, 100, milliseconds(3'600'000)});
+  const GraphTenant tenant{nullptr, url(""), nullptr, &budget};
+  const GraphResponse r = get(tenant, url("/throttle/graph-get-1"));
+  EXPECT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "ok after throttle");
+  EXPECT_EQ(r.attempts, 2);
+  EXPECT_EQ(r.attempt_statuses, (std::vector<int>{429, 200}));
+  EXPECT_EQ(budget.in_flight(), 0u);
+  EXPECT_EQ(budget.starts_in_window(), 2u) << "a retry counts against the budget";
+}
+
+TEST_F(GraphGetTest, OtherClientErrorsAreNotRetriedAndExplained) {
+  const GraphTenant tenant{nullptr, url(""), nullptr, nullptr};
+  const GraphResponse r = get(tenant, url("/v1.0/security/nothing?$top=1"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_FALSE(r.auth_failure);
+  EXPECT_EQ(r.error, "GET /v1.0/security/nothing: 404 Not Found: not found");
+}
+
+TEST_F(GraphGetTest, ARefusedTokenIsAnAuthFailure) {
+  const GraphTenant tenant{nullptr, url(""), nullptr, nullptr};
+  const GraphResponse r = get(tenant, url("/protected"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_TRUE(r.auth_failure);
+  EXPECT_EQ(r.error,
+            "GET /protected: 401 Unauthorized: InvalidAuthenticationToken: expired; Graph "
+            "refused the token (wrong tenant, cloud or audience?)");
 }
 
 }  // namespace
