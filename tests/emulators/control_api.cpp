@@ -69,18 +69,35 @@ void EmulatorApp::handle_control(const Request& request, Response& response) {
     w.EndArray();
   } else if (action == "ground-truth" && request.method == "GET") {
     const std::string_view kind = request.param("kind").value_or("alerts");
-    if (tenant_id.empty()) return bad_request(response, "tenant is required");
     if (kind != "alerts" && kind != "incidents") {
       return bad_request(response, "kind must be alerts or incidents");
     }
-    json_field(w, "tenant", tenant_id);
+    const auto truth = [&](const Tenant& tenant) {
+      return kind == "alerts" ? tenant.graph.alert_ground_truth(now)
+                              : tenant.graph.incident_ground_truth(now);
+    };
     json_field(w, "kind", kind);
     json_field(w, "now", format_datetime(now));
-    write_versions(w, kind == "alerts" ? tenants.front()->graph.alert_ground_truth(now)
-                                       : tenants.front()->graph.incident_ground_truth(now));
+    if (!tenant_id.empty()) {
+      json_field(w, "tenant", tenant_id);
+      write_versions(w, truth(*tenants.front()));
+    } else {
+      // Every tenant in one answer (a 200-tenant test would otherwise need 200 requests).
+      json_key(w, "tenants");
+      w.StartArray();
+      for (const Tenant* tenant : tenants) {
+        w.StartObject();
+        json_field(w, "tenant", tenant->graph.tenant_id());
+        write_versions(w, truth(*tenant));
+        w.EndObject();
+      }
+      w.EndArray();
+    }
   } else if (action == "faults" && request.method == "POST") {
     if (auto error = faults_.add(request.body)) return bad_request(response, *error);
     json_field(w, "faults", static_cast<std::int64_t>(faults_.size()));
+  } else if (action == "faults" && request.method == "GET") {
+    faults_.write_status(w);
   } else if (action == "faults" && request.method == "DELETE") {
     faults_.clear();
     json_field(w, "faults", 0);
@@ -91,10 +108,13 @@ void EmulatorApp::handle_control(const Request& request, Response& response) {
     if (alerts < 0 || updates < 0 || delay_ms < 0 || alerts > 100'000 || updates > 100'000) {
       return bad_request(response, "alerts, updates and visible_after_ms must be 0..100000");
     }
+    const auto join = body.FindMember("join_incidents");
+    const bool join_incidents =
+        join == body.MemberEnd() || !join->value.IsBool() || join->value.GetBool();
     std::int64_t moved = 0;
     for (Tenant* tenant : tenants) {
-      tenant->graph.add_alerts(static_cast<int>(alerts), now, delay_ms * kTicksPerMs);
-      moved += tenant->graph.add_updates(static_cast<int>(updates), now, delay_ms * kTicksPerMs);
+      moved += tenant->graph.advance(static_cast<int>(alerts), static_cast<int>(updates), now,
+                                     delay_ms * kTicksPerMs, join_incidents);
     }
     json_field(w, "alerts_added", alerts * static_cast<std::int64_t>(tenants.size()));
     json_field(w, "updates_made", moved);

@@ -34,6 +34,20 @@ std::optional<std::string> parse_fault(const rapidjson::Value& object, Fault& fa
   return std::nullopt;
 }
 
+std::string_view action_name(Fault::Action action) {
+  switch (action) {
+    case Fault::Action::none:
+      return "";
+    case Fault::Action::reset:
+      return "reset";
+    case Fault::Action::truncate:
+      return "truncate";
+    case Fault::Action::malformed_item:
+      return "malformed_item";
+  }
+  return "";
+}
+
 }  // namespace
 
 std::optional<std::string> FaultRegistry::add(std::string_view json) {
@@ -60,9 +74,34 @@ std::optional<Fault> FaultRegistry::take(std::string_view path, std::string_view
     if (!it->tenant.empty() && it->tenant != tenant) continue;
     Fault fault = *it;
     if (it->count > 0 && --it->count == 0) faults_.erase(it);
+    ++served_;
+    if (!tenant.empty()) ++served_by_tenant_[std::string(tenant)];
     return fault;
   }
   return std::nullopt;
+}
+
+void FaultRegistry::write_status(JsonWriter& w) const {
+  json_field(w, "faults", static_cast<std::int64_t>(faults_.size()));
+  json_key(w, "active");
+  w.StartArray();
+  for (const Fault& fault : faults_) {
+    w.StartObject();
+    json_field(w, "path_prefix", fault.path_prefix);
+    if (!fault.tenant.empty()) json_field(w, "tenant", fault.tenant);
+    if (fault.status != 0) json_field(w, "status", fault.status);
+    if (fault.retry_after >= 0) json_field(w, "retry_after", fault.retry_after);
+    if (fault.delay_ms > 0) json_field(w, "delay_ms", fault.delay_ms);
+    if (fault.action != Fault::Action::none) json_field(w, "action", action_name(fault.action));
+    json_field(w, "remaining", fault.count);  // -1: forever
+    w.EndObject();
+  }
+  w.EndArray();
+  json_field(w, "served", served_);
+  json_key(w, "served_by_tenant");
+  w.StartObject();
+  for (const auto& [tenant, count] : served_by_tenant_) json_field(w, tenant, count);
+  w.EndObject();
 }
 
 }  // namespace secfeed::emulator

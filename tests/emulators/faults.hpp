@@ -3,10 +3,14 @@
 // connection resets, truncated bodies and schema-violating items.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "json_util.hpp"
 
 namespace secfeed::emulator {
 
@@ -26,14 +30,21 @@ class FaultRegistry {
   // Adds one fault object or an array of them (JSON, format in README.md); returns an
   // error message on invalid input.
   std::optional<std::string> add(std::string_view json);
+  // Removes the active faults; the served counts stay (they tell a test what happened).
   void clear() { faults_.clear(); }
   std::size_t size() const { return faults_.size(); }
 
   // The first fault matching the request, with its remaining count decremented.
   std::optional<Fault> take(std::string_view path, std::string_view tenant);
 
+  // Writes the members `faults` (active count), `active` (each with its `remaining`
+  // count), `served` and `served_by_tenant`: a test checks that its faults were hit.
+  void write_status(JsonWriter& w) const;
+
  private:
   std::vector<Fault> faults_;
+  std::int64_t served_ = 0;
+  std::map<std::string, std::int64_t, std::less<>> served_by_tenant_;
 };
 
 }  // namespace secfeed::emulator

@@ -45,7 +45,7 @@ TenantGraph::TenantGraph(std::string tenant_id, std::uint64_t seed)
       random_(seed),
       next_incident_number_(static_cast<std::uint64_t>(random_.between(1000, 90000))) {}
 
-void TenantGraph::add_alert(Ticks created, Ticks visible_at) {
+void TenantGraph::add_alert(Ticks created, Ticks visible_at, bool new_incident) {
   Alert alert;
   alert.seed = random_.next();
   const AlertTemplate& shape = alert_template_for(alert.seed);
@@ -62,8 +62,9 @@ void TenantGraph::add_alert(Ticks created, Ticks visible_at) {
   }
   alert.id = id;
   alert.versions.push_back(AlertVersion{created, visible_at, AlertStatus::new_alert});
+  // `new_incident` last: the random sequence must not depend on it.
   if (incidents_.empty() || incidents_.back().alerts.size() >= kMaxAlertsPerIncident ||
-      random_.chance(60)) {
+      random_.chance(60) || new_incident) {
     incidents_.push_back(Incident{std::to_string(next_incident_number_++), random_.next(), {}});
   }
   alert.incident = incidents_.size() - 1;
@@ -72,6 +73,7 @@ void TenantGraph::add_alert(Ticks created, Ticks visible_at) {
 }
 
 void TenantGraph::generate_history(int count, Ticks now, Ticks history) {
+  observable_since_ = now;
   const Ticks end = now - 15 * kTicksPerMinute;
   const Ticks start = end - history;
   const Ticks step = count > 0 ? (end - start) / count : 0;
@@ -99,10 +101,27 @@ void TenantGraph::generate_history(int count, Ticks now, Ticks history) {
 }
 
 void TenantGraph::add_alerts(int count, Ticks now, Ticks visible_delay) {
-  for (int i = 0; i < count; ++i) add_alert(now + i, now + i + visible_delay);
+  add_alerts_visible_at(count, now, now + visible_delay + std::max(count - 1, 0));
 }
 
 int TenantGraph::add_updates(int count, Ticks now, Ticks visible_delay) {
+  return add_updates_visible_at(count, now, now + visible_delay + std::max(count - 1, 0));
+}
+
+int TenantGraph::advance(int alerts, int updates, Ticks now, Ticks visible_delay,
+                         bool join_earlier_incidents) {
+  const Ticks visible_at = now + visible_delay + alerts + updates;
+  add_alerts_visible_at(alerts, now, visible_at, !join_earlier_incidents);
+  return add_updates_visible_at(updates, now + alerts, visible_at);
+}
+
+void TenantGraph::add_alerts_visible_at(int count, Ticks now, Ticks visible_at, bool new_incident) {
+  for (int i = 0; i < count; ++i) {
+    add_alert(now + i, std::max(visible_at, now + i), new_incident && i == 0);
+  }
+}
+
+int TenantGraph::add_updates_visible_at(int count, Ticks now, Ticks visible_at) {
   std::vector<std::size_t> open;
   for (std::size_t i = 0; i < alerts_.size(); ++i) {
     if (alerts_[i].versions.back().status != AlertStatus::resolved) open.push_back(i);
@@ -116,7 +135,7 @@ int TenantGraph::add_updates(int count, Ticks now, Ticks visible_delay) {
     const AlertVersion& last = alert.versions.back();
     const Ticks t = std::max(now + moved, last.last_update + 1);
     alert.versions.push_back(
-        AlertVersion{t, std::max(last.visible_at, t + visible_delay), next_status(last.status)});
+        AlertVersion{t, std::max({last.visible_at, t, visible_at}), next_status(last.status)});
   }
   return moved;
 }
@@ -153,10 +172,11 @@ std::vector<VersionKey> TenantGraph::alert_ground_truth(Ticks now) const {
   for (const Alert& alert : alerts_) {
     const auto& versions = alert.versions;
     for (std::size_t i = 0; i < versions.size() && versions[i].visible_at <= now; ++i) {
-      // A version that became visible together with its successor was never shown.
-      const bool superseded_unseen =
-          i + 1 < versions.size() && versions[i + 1].visible_at == versions[i].visible_at;
-      if (!superseded_unseen) out.emplace_back(alert.id, versions[i].last_update);
+      const Ticks until =
+          i + 1 < versions.size() ? versions[i + 1].visible_at : std::numeric_limits<Ticks>::max();
+      if (observable(versions[i].visible_at, until)) {
+        out.emplace_back(alert.id, versions[i].last_update);
+      }
     }
   }
   std::sort(out.begin(), out.end());
@@ -166,6 +186,8 @@ std::vector<VersionKey> TenantGraph::alert_ground_truth(Ticks now) const {
 std::vector<VersionKey> TenantGraph::incident_ground_truth(Ticks now) const {
   std::vector<VersionKey> out;
   for (std::size_t index = 0; index < incidents_.size(); ++index) {
+    // The incident changes only when a member version becomes visible: its state is
+    // constant between these moments.
     std::vector<Ticks> moments;
     for (const std::size_t member : incidents_[index].alerts) {
       for (const AlertVersion& version : alerts_[member].versions) {
@@ -174,13 +196,18 @@ std::vector<VersionKey> TenantGraph::incident_ground_truth(Ticks now) const {
     }
     std::sort(moments.begin(), moments.end());
     moments.erase(std::unique(moments.begin(), moments.end()), moments.end());
-    Ticks previous = -1;
-    for (const Ticks moment : moments) {
-      const auto state = incident_at(index, moment);
-      if (state && state->last_update != previous) {
-        out.emplace_back(incidents_[index].id, state->last_update);
-        previous = state->last_update;
+    // One version per lastUpdateDateTime (it only grows), observable if the moments that
+    // show it together reach past the start of observation.
+    for (std::size_t k = 0; k < moments.size();) {
+      const auto state = incident_at(index, moments[k]);
+      std::size_t next = k + 1;
+      while (next < moments.size() &&
+             incident_at(index, moments[next])->last_update == state->last_update) {
+        ++next;
       }
+      const Ticks until = next < moments.size() ? moments[next] : std::numeric_limits<Ticks>::max();
+      if (observable(moments[k], until)) out.emplace_back(incidents_[index].id, state->last_update);
+      k = next;
     }
   }
   std::sort(out.begin(), out.end());
