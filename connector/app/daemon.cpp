@@ -16,6 +16,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "connector/core/log.hpp"
+#include "connector/core/state_store.hpp"
 #include "connector/net/credentials_from_config.hpp"
 #include "connector/pipeline/pipeline.hpp"
 #include "connector/sources/source_registry.hpp"
@@ -73,6 +74,11 @@ int run_daemon(const Config& config, const DaemonOptions& options) {
     return 1;
   }
   net::TokenProviders tokens(*http);
+  std::unique_ptr<StateStore> state = StateStore::open(config.state_dir, error);
+  if (!state) {
+    log_error(kComponent, error);
+    return 1;
+  }
   Pipeline pipeline(io.get_executor(), dead_letters);
   for (const SinkConfig& sink : config.sinks) {
     if (!sink.enabled) continue;
@@ -83,11 +89,11 @@ int run_daemon(const Config& config, const DaemonOptions& options) {
     }
     pipeline.add_sink(std::move(built));
   }
+  SourceContext source_context{io.get_executor(), pipeline, tokens, *http, *state};
   std::vector<std::unique_ptr<Source>> sources;
   for (const SourceConfig& source : config.sources) {
     if (!source.enabled) continue;
-    std::unique_ptr<Source> built =
-        make_source(source, config, io.get_executor(), pipeline, tokens, error);
+    std::unique_ptr<Source> built = make_source(source, config, source_context, error);
     if (!built) {
       log_error(kComponent, error);
       return 1;

@@ -12,7 +12,8 @@ namespace secfeed::net {
 namespace asio = boost::asio;
 
 asio::awaitable<RetryingResult> send_with_retry(HttpClient& http, HttpRequest request,
-                                                const RetryPolicy& policy, TokenProvider* tokens) {
+                                                const RetryPolicy& policy, TokenProvider* tokens,
+                                                AttemptObserver on_attempt) {
   RetryingResult out;
   bool token_refreshed = false;
   asio::steady_timer timer(co_await asio::this_coro::executor);
@@ -32,6 +33,7 @@ asio::awaitable<RetryingResult> send_with_retry(HttpClient& http, HttpRequest re
     }
     ++out.attempts;
     out.result = co_await http.request(std::move(attempt));
+    if (on_attempt) on_attempt(out.result);
     if (out.result.success()) co_return out;
     const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
                            std::chrono::system_clock::now().time_since_epoch())

@@ -2,6 +2,8 @@
 // bearer token and refreshes it once after a 401.
 #pragma once
 
+#include <functional>
+
 #include <boost/asio/awaitable.hpp>
 
 #include "connector/net/http_types.hpp"
@@ -17,10 +19,14 @@ struct RetryingResult {
   int attempts = 0;   // requests sent
 };
 
+// Called with every attempt's answer (per-status request metrics, throttling counts).
+using AttemptObserver = std::function<void(const HttpResult&)>;
+
 // `tokens` may be null (no Authorization header). The request is copied per attempt;
 // with max_attempts == 0 transient failures are retried until the coroutine is cancelled.
 boost::asio::awaitable<RetryingResult> send_with_retry(HttpClient& http, HttpRequest request,
                                                        const RetryPolicy& policy,
-                                                       TokenProvider* tokens);
+                                                       TokenProvider* tokens,
+                                                       AttemptObserver on_attempt = {});
 
 }  // namespace secfeed::net

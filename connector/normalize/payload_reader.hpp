@@ -43,6 +43,10 @@ class PayloadReader {
   // Items are only valid during the callback. Returns the number of items seen.
   std::size_t read(std::string_view text, const ItemHandler& on_item, const ErrorHandler& on_error);
 
+  // The last parsed JSON value (for a single-document payload: the whole response, e.g.
+  // a Graph list's @odata.nextLink). Valid until the next read().
+  const rapidjson::Value& root() const { return document_; }
+
  private:
   void read_value(const rapidjson::Value& root, std::string_view root_text,
                   std::string_view line_label, const ItemHandler& on_item);

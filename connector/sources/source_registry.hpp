@@ -13,15 +13,29 @@
 namespace secfeed {
 
 class Pipeline;
+class StateStore;
 namespace net {
+class HttpClient;
 class TokenProviders;
+}  // namespace net
+namespace graph {
+class GraphBudgets;
 }
 
-// nullptr with `error` set ("sources[2] (graph_alerts): ...") when the source cannot
-// be built in this build.
-// `tokens` supplies Entra ID tokens to sources that authenticate with them.
+// What sources need from the daemon; everything outlives the sources.
+struct SourceContext {
+  boost::asio::any_io_executor executor;  // the pipeline's (sources run their coroutines there)
+  Pipeline& pipeline;
+  net::TokenProviders& tokens;  // Entra ID tokens per (tenant, scope)
+  net::HttpClient& http;        // shared HTTPS client (Graph)
+  StateStore& state;            // <state_dir>/state.db: checkpoints and de-dup keys
+  // Request budgets shared by every Graph source (per tenant and API, under one
+  // process-wide bound); make_source creates them on first use.
+  std::shared_ptr<graph::GraphBudgets> graph_budgets = {};
+};
+
+// nullptr with `error` set ("source alerts: ...") when the source cannot be built.
 std::unique_ptr<Source> make_source(const SourceConfig& source, const Config& config,
-                                    boost::asio::any_io_executor executor, Pipeline& pipeline,
-                                    net::TokenProviders& tokens, std::string& error);
+                                    SourceContext& context, std::string& error);
 
 }  // namespace secfeed
