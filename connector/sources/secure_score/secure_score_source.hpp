@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,14 +38,17 @@ namespace secfeed {
 
 class Pipeline;
 class StateStore;
-namespace net {
-class HttpClient;
-}
+struct SourceContext;
+
+// One Graph GET of a tenant (graph::graph_get in the daemon; a fake in tests).
+using SecureScoreFetch = std::function<boost::asio::awaitable<graph::GraphResponse>(
+    const graph::GraphTenant& tenant, std::string url)>;
 
 struct SecureScoreSourceOptions {
   std::string name = "secure_score";
   SecureScoreSourceConfig settings;
   std::vector<graph::GraphTenant> tenants;  // config, graph_url, tokens, budget
+  SecureScoreFetch fetch;
   std::chrono::milliseconds commit_interval{1000};
 };
 
@@ -55,8 +59,8 @@ struct SecureScoreSourceStats {
 
 class SecureScoreSource : public Source {
  public:
-  SecureScoreSource(boost::asio::any_io_executor executor, Pipeline& pipeline,
-                    net::HttpClient& http, StateStore& state, SecureScoreSourceOptions options);
+  SecureScoreSource(boost::asio::any_io_executor executor, Pipeline& pipeline, StateStore& state,
+                    SecureScoreSourceOptions options);
   ~SecureScoreSource() override;
   SecureScoreSource(const SecureScoreSource&) = delete;
   SecureScoreSource& operator=(const SecureScoreSource&) = delete;
@@ -78,5 +82,10 @@ class SecureScoreSource : public Source {
   SecureScoreSourceStats stats_;
   std::unique_ptr<Impl> impl_;
 };
+
+// The daemon's source: `tenants` from the registry (with their Secure Score budgets),
+// fetches through graph::graph_get on the context's HTTP client.
+std::unique_ptr<Source> make_secure_score_source(const SourceConfig& source, SourceContext& context,
+                                                 std::vector<graph::GraphTenant> tenants);
 
 }  // namespace secfeed
