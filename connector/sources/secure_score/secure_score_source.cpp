@@ -262,7 +262,10 @@ asio::awaitable<bool> SecureScoreSource::Impl::refresh_profiles(Tenant& tenant) 
     if (stored != tenant.profile_hashes.end() && stored->second == tenant.profiles.hash(i)) {
       continue;
     }
-    changed.add() = all[i];
+    Event& e = changed.add();
+    e = all[i];
+    // The control's id under the same key as on control_score (CEF cs2 ControlName).
+    if (e.find_attribute("control_name") == nullptr) e.add_string("control_name", e.id);
   }
   tenant.profile_hashes = ControlProfileCache::parse_hashes(tenant.profiles.hashes_json());
   if (!changed.empty()) {
