@@ -487,7 +487,10 @@ asio::awaitable<void> SecureScoreSource::run() {
   }
   if (impl.running > 0) {
     asio::co_spawn(impl.executor, impl.committer(), [](std::exception_ptr) {});
-    co_await impl.all_done.async_wait(asio::as_tuple(asio::use_awaitable));
+    // A loop: a cancel() that came before the wait began must not leave us waiting.
+    while (impl.running > 0) {
+      co_await impl.all_done.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
   }
   impl.commit_ready();
 }
