@@ -4,15 +4,15 @@
 #include <set>
 
 namespace secfeed {
-namespace {
-
-bool is_date(std::string_view text) {
+bool is_iso_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
   for (const std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
     if (text[i] < '0' || text[i] > '9') return false;
   }
   return true;
 }
+
+namespace {
 
 std::string_view string_member(const rapidjson::Value& item, const char* name) {
   if (!item.IsObject()) return {};
@@ -25,11 +25,11 @@ std::string_view string_member(const rapidjson::Value& item, const char* name) {
 
 std::string day_of(const rapidjson::Value& item) {
   const std::string_view id = string_member(item, "id");
-  if (id.size() >= 11 && id[id.size() - 11] == '_' && is_date(id.substr(id.size() - 10))) {
+  if (id.size() >= 11 && id[id.size() - 11] == '_' && is_iso_date(id.substr(id.size() - 10))) {
     return std::string(id.substr(id.size() - 10));
   }
   const std::string_view created = string_member(item, "createdDateTime");
-  if (created.size() >= 10 && is_date(created.substr(0, 10))) {
+  if (created.size() >= 10 && is_iso_date(created.substr(0, 10))) {
     return std::string(created.substr(0, 10));
   }
   return {};

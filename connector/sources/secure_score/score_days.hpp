@@ -19,6 +19,9 @@
 
 namespace secfeed {
 
+// yyyy-mm-dd (digits and dashes in place; the calendar is not checked).
+bool is_iso_date(std::string_view text);
+
 // The day of a daily score: the yyyy-mm-dd suffix of its id ({tenantId}_{yyyy-mm-dd}),
 // else the date part of createdDateTime; empty when neither is a date.
 std::string day_of(const rapidjson::Value& item);

@@ -70,10 +70,7 @@ std::vector<ScoreChange> detect_score_changes(const ScoreSnapshot& previous,
     change.current = control.score;
     change.max_score = control.max_score;
     if (change.max_score < 0 && profile != nullptr) {
-      const Attribute* max = profile->find_attribute("max_score");
-      if (max != nullptr && max->type == Attribute::Type::number) change.max_score = max->number;
-      if (max != nullptr && max->type == Attribute::Type::integer)
-        change.max_score = static_cast<double>(max->integer);
+      change.max_score = numeric_attribute(*profile, "max_score").value_or(-1);
     }
     change.rank = profile_rank(profile);
     change.previous_date = previous.date;

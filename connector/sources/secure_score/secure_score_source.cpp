@@ -45,7 +45,8 @@ struct DayCheckpoint {
 
 // Days from yyyy-mm-dd to today (UTC); 0 when the date does not parse.
 std::int64_t days_since(std::string_view date) {
-  if (date.size() != 10) return 0;
+  // The checkpoint comes from the state store: anything but yyyy-mm-dd counts as today.
+  if (!is_iso_date(date)) return 0;
   const auto number = [&](std::size_t at, std::size_t n) {
     std::int64_t v = 0;
     for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (date[i] - '0');
