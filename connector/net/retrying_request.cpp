@@ -13,7 +13,7 @@ namespace asio = boost::asio;
 
 asio::awaitable<RetryingResult> send_with_retry(HttpClient& http, HttpRequest request,
                                                 const RetryPolicy& policy, TokenProvider* tokens,
-                                                AttemptObserver on_attempt) {
+                                                AttemptHooks hooks) {
   RetryingResult out;
   bool token_refreshed = false;
   asio::steady_timer timer(co_await asio::this_coro::executor);
@@ -31,9 +31,12 @@ asio::awaitable<RetryingResult> send_with_retry(HttpClient& http, HttpRequest re
       token = std::move(fetched.access_token);
       attempt.headers.set("Authorization", "Bearer " + token);
     }
+    std::shared_ptr<void> slot;
+    if (hooks.before) slot = co_await hooks.before();
     ++out.attempts;
     out.result = co_await http.request(std::move(attempt));
-    if (on_attempt) on_attempt(out.result);
+    slot.reset();
+    if (hooks.after) hooks.after(out.result);
     if (out.result.success()) co_return out;
     const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
                            std::chrono::system_clock::now().time_since_epoch())

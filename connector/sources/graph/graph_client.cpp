@@ -151,7 +151,7 @@ std::string describe_graph_failure(const net::HttpRequest& request, const net::H
           .append(" with admin consent in this tenant");
     }
   } else if (result.transport_ok() && result.status == 401) {
-    line += "; the token was refused even after a refresh (wrong tenant, cloud or audience?)";
+    line += "; Graph refused the token (wrong tenant, cloud or audience?)";
   }
   return net::redact(line);
 }
@@ -187,14 +187,20 @@ asio::awaitable<GraphResponse> graph_get(net::HttpClient& http, const GraphTenan
   if (!build_graph_request(url, net::random_guid(), timeout, request, out.error)) {
     co_return out;
   }
-  RequestBudget::Permit permit;
-  if (tenant.budget != nullptr) permit = co_await tenant.budget->acquire();
-
-  net::RetryingResult sent = co_await net::send_with_retry(
-      http, request, policy, tenant.tokens, [&out](const net::HttpResult& attempt) {
-        out.attempt_statuses.push_back(attempt.transport_ok() ? attempt.status : 0);
-      });
-  permit.release();
+  net::AttemptHooks hooks;
+  if (tenant.budget != nullptr) {
+    // A permit per attempt: retries count against the budget (Graph counts them), and
+    // a Retry-After wait holds no slot.
+    hooks.before = [budget = tenant.budget]() -> asio::awaitable<std::shared_ptr<void>> {
+      RequestBudget::Permit permit = co_await budget->acquire();
+      co_return std::make_shared<RequestBudget::Permit>(std::move(permit));
+    };
+  }
+  hooks.after = [&out](const net::HttpResult& attempt) {
+    out.attempt_statuses.push_back(attempt.transport_ok() ? attempt.status : 0);
+  };
+  net::RetryingResult sent =
+      co_await net::send_with_retry(http, request, policy, tenant.tokens, std::move(hooks));
 
   net::HttpResult& result = sent.result;
   out.attempts = sent.attempts;

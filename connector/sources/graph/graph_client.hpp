@@ -58,7 +58,7 @@ net::RetryPolicy default_graph_retry_policy();
 // GETs an absolute URL (a first page, or an @odata.nextLink followed as is) with
 // `Accept: application/json`, `Prefer: include-unknown-enum-members`, a fresh
 // `client-request-id` and the tenant's bearer token, holding a permit of the tenant's
-// budget for the whole call (retries included). Never throws.
+// budget for each attempt (not while waiting to retry). Never throws.
 boost::asio::awaitable<GraphResponse> graph_get(net::HttpClient& http, const GraphTenant& tenant,
                                                 std::string url, const net::RetryPolicy& policy,
                                                 std::chrono::milliseconds timeout);

@@ -173,15 +173,16 @@ void TenantPoller::report_success() {
   last_error_.clear();
 }
 
-void TenantPoller::reject(PageWorkspace& workspace, std::string_view position,
-                          std::string_view reason, std::string_view payload) {
+void TenantPoller::reject(PageWorkspace& workspace, std::size_t index, std::string_view reason,
+                          std::string_view payload) {
   stats_->rejected.fetch_add(1, std::memory_order_relaxed);
   rejected_metric_.inc();
   DeadLetter letter;
   letter.stage = "normalize";
   letter.source = options_.source_name;
   letter.tenant_id = options_.tenant_id;
-  workspace.position.assign(options_.endpoint->path).append(" ").append(position);
+  workspace.position.assign(options_.endpoint->path).append(" value[");
+  workspace.position.append(std::to_string(index)).append("]");
   letter.position = workspace.position;
   letter.reason = reason;
   letter.payload = payload;
@@ -210,6 +211,11 @@ bool TenantPoller::process_page(PageWorkspace& ws, const std::string& body,
     return false;
   }
   if (!next_link(root, result.next_link, ws.error)) return false;
+  if (!result.next_link.empty() && !same_origin(result.next_link, options_.graph_url)) {
+    ws.error = "GET " + std::string(options_.endpoint->path) +
+               ": @odata.nextLink points to another host; refusing to send the token there";
+    return false;
+  }
   const bool last_page = result.next_link.empty();
 
   const NormalizeContext ctx{
@@ -221,9 +227,8 @@ bool TenantPoller::process_page(PageWorkspace& ws, const std::string& body,
     stats_->items.fetch_add(1, std::memory_order_relaxed);
     std::string_view id, version;
     std::int64_t version_ms = 0;
-    const std::string position = "value[" + std::to_string(i) + "]";
     if (!version_of(item, options_.endpoint->time_field, id, version, version_ms, ws.error)) {
-      reject(ws, position, ws.error, json_text(item, ws.arena));
+      reject(ws, i, ws.error, json_text(item, ws.arena));
       continue;
     }
     if (version_ms < previous) ordered = false;
@@ -238,7 +243,7 @@ bool TenantPoller::process_page(PageWorkspace& ws, const std::string& body,
     // dead-letter it twice.
     result.keys.push_back(VersionKey{std::string(id), std::string(version), version_ms});
     if (!normalize_item(options_.endpoint->payload, item, ctx, ws.events, ws.error)) {
-      reject(ws, position, ws.error, json_text(item, ws.arena));
+      reject(ws, i, ws.error, json_text(item, ws.arena));
     }
   }
 
@@ -276,6 +281,7 @@ asio::awaitable<bool> TenantPoller::poll_once() {
     }
     loaded_ = true;
   }
+  commit();  // retries a commit that failed (e.g. a full disk) even if no page completes
   stats_->rounds.fetch_add(1, std::memory_order_relaxed);
   const std::int64_t now = now_ms();
   const std::int64_t end_ms = now - options_.lag.count();
@@ -306,13 +312,6 @@ asio::awaitable<bool> TenantPoller::poll_once() {
     page.watermark_ms = base_watermark;
     if (!process_page(*workspace, response.body, base_watermark, end_ms, page)) {
       report_failure(workspace->error, false);
-      co_return false;
-    }
-    if (!page.next_link.empty() && !same_origin(page.next_link, options_.graph_url)) {
-      report_failure(
-          "GET " + std::string(options_.endpoint->path) +
-              ": @odata.nextLink points to another host; refusing to send the token there",
-          false);
       co_return false;
     }
     std::string next(page.next_link);  // the body goes away with the workspace

@@ -88,7 +88,8 @@ class TenantPoller {
   // False with workspace.error when the page as a whole is unusable.
   bool process_page(PageWorkspace& workspace, const std::string& body, std::int64_t base_watermark,
                     std::int64_t end_ms, PageResult& result);
-  void reject(PageWorkspace& workspace, std::string_view position, std::string_view reason,
+  // Dead-letters item `index` of the page ("/v1.0/security/alerts_v2 value[7]").
+  void reject(PageWorkspace& workspace, std::size_t index, std::string_view reason,
               std::string_view payload);
   void record_attempts(const GraphResponse& response);
   void report_failure(const std::string& error, bool auth);
