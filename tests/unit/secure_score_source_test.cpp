@@ -28,12 +28,12 @@ using std::chrono::milliseconds;
 
 constexpr const char* kTenant = "00000000-0000-4000-8000-000000000001";
 
-// yyyy-mm-dd of today + offset days (UTC).
+// The pinned wall clock: 2026-03-15T12:00:00Z.
+constexpr std::int64_t kNowMs = 1'773'576'000'000;
+
+// yyyy-mm-dd of the pinned today + offset days (UTC).
 std::string day(int offset) {
-  const std::int64_t now_ms =
-      std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
-  return format_iso8601_ms(now_ms + std::int64_t{offset} * 86'400'000).substr(0, 10);
+  return format_iso8601_ms(kNowMs + std::int64_t{offset} * 86'400'000).substr(0, 10);
 }
 
 // A fake tenant: daily scores of two controls (A max 10, B max 5) and their profiles.
@@ -107,6 +107,7 @@ class SecureScoreSourceTest : public ::testing::Test {
     options.settings.backfill_days = 3;
     options.settings.score_drop_threshold = 1;
     options.commit_interval = milliseconds(5);
+    options.now_ms = [] { return kNowMs; };
     graph::GraphTenant tenant;
     tenant.config = &tenant_;
     tenant.graph_url = "https://graph.test";

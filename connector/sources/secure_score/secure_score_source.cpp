@@ -43,8 +43,8 @@ struct DayCheckpoint {
   std::string date, snapshot, backfill_until;
 };
 
-// Days from yyyy-mm-dd to today (UTC); 0 when the date does not parse.
-std::int64_t days_since(std::string_view date) {
+// Days from yyyy-mm-dd to the day of `now_ms` (UTC); 0 when the date does not parse.
+std::int64_t days_since(std::string_view date, std::int64_t now_ms) {
   // The checkpoint comes from the state store: anything but yyyy-mm-dd counts as today.
   if (!is_iso_date(date)) return 0;
   const auto number = [&](std::size_t at, std::size_t n) {
@@ -54,14 +54,12 @@ std::int64_t days_since(std::string_view date) {
   };
   const std::int64_t day = days_from_civil(number(0, 4), static_cast<unsigned>(number(5, 2)),
                                            static_cast<unsigned>(number(8, 2)));
-  const std::int64_t today = std::chrono::duration_cast<std::chrono::hours>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count() /
-                             24;
+  constexpr std::int64_t kMsPerDay = 86'400'000;
+  const std::int64_t today = now_ms >= 0 ? now_ms / kMsPerDay : (now_ms + 1) / kMsPerDay - 1;
   return today - day;
 }
 
-std::int64_t now_ms() {
+std::int64_t system_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -184,7 +182,7 @@ void SecureScoreSource::Impl::reject(Tenant& tenant, std::string_view position,
                                      std::string_view reason, std::string_view payload) {
   stats.rejected.fetch_add(1, std::memory_order_relaxed);
   DeadLetter letter;
-  letter.time_ms = now_ms();
+  letter.time_ms = options.now_ms();
   letter.stage = "normalize";
   letter.source = options.name;
   letter.tenant_id = tenant.id;
@@ -286,8 +284,8 @@ asio::awaitable<bool> SecureScoreSource::Impl::poll_scores(Tenant& tenant) {
   stats.polls.fetch_add(1, std::memory_order_relaxed);
   const bool first_run = tenant.last_date.empty();
   int top = first_run ? options.settings.backfill_days
-                      : static_cast<int>(
-                            std::clamp<std::int64_t>(days_since(tenant.last_date) + 1, 2, kMaxTop));
+                      : static_cast<int>(std::clamp<std::int64_t>(
+                            days_since(tenant.last_date, options.now_ms()) + 1, 2, kMaxTop));
   rapidjson::Document doc;
   NewDays days;
   for (;;) {
@@ -375,7 +373,7 @@ asio::awaitable<bool> SecureScoreSource::Impl::poll_scores(Tenant& tenant) {
     log_info(kComponent, options.name + ": polling works again", tenant.id);
     tenant.last_error.clear();
   }
-  tenant.last_success->set(static_cast<double>(now_ms()) / 1000.0);
+  tenant.last_success->set(static_cast<double>(options.now_ms()) / 1000.0);
   set_health(tenant, true,
              tenant.last_date.empty() ? "no daily score yet" : "newest day " + tenant.last_date);
   co_return true;
@@ -448,6 +446,7 @@ asio::awaitable<void> SecureScoreSource::Impl::committer() {
 SecureScoreSource::SecureScoreSource(asio::any_io_executor executor, Pipeline& pipeline,
                                      StateStore& state, SecureScoreSourceOptions options)
     : options_(std::move(options)) {
+  if (!options_.now_ms) options_.now_ms = system_now_ms;
   impl_ = std::make_unique<Impl>(executor, pipeline, state, options_, stats_);
   for (const graph::GraphTenant& tenant : options_.tenants) {
     impl_->tenants.push_back(std::make_unique<Impl::Tenant>(executor, tenant));

@@ -50,6 +50,8 @@ struct SecureScoreSourceOptions {
   std::vector<graph::GraphTenant> tenants;  // config, graph_url, tokens, budget
   SecureScoreFetch fetch;
   std::chrono::milliseconds commit_interval{1000};
+  // Wall clock in ms since the epoch (default: the system clock); tests pin it.
+  std::function<std::int64_t()> now_ms;
 };
 
 struct SecureScoreSourceStats {
