@@ -2,8 +2,6 @@
 // Empty optional fields are left out, so a consumer tests presence, never "".
 // Written with direct appends (the layout is fixed): strings are escaped and
 // sanitized in one pass straight into `out`.
-#include <rapidjson/reader.h>
-
 #include "connector/core/text.hpp"
 #include "connector/core/time.hpp"
 #include "sinks/encoders/encoders.hpp"
@@ -14,94 +12,6 @@ namespace {
 
 // Bumped when a field changes meaning or type (additions keep the version).
 constexpr int kEventSchemaVersion = 1;
-
-// Tracks where commas go; the nesting is shallow and fixed, so one flag suffices:
-// every opener clears it, every completed value sets it.
-class JsonLine {
- public:
-  explicit JsonLine(std::string& out) : out_(out) {}
-
-  void begin_object() {
-    comma();
-    out_.push_back('{');
-    need_comma_ = false;
-  }
-  void end_object() {
-    out_.push_back('}');
-    need_comma_ = true;
-  }
-  void begin_array() {
-    comma();
-    out_.push_back('[');
-    need_comma_ = false;
-  }
-  void end_array() {
-    out_.push_back(']');
-    need_comma_ = true;
-  }
-  // Writes `"name":`; the next value needs no comma of its own.
-  void key(std::string_view name) {
-    comma();
-    append_json_string(out_, name);
-    out_.push_back(':');
-    need_comma_ = false;
-  }
-  void string(std::string_view text) {
-    comma();
-    append_json_string(out_, text);
-    need_comma_ = true;
-  }
-  void integer(std::int64_t value) {
-    comma();
-    append_json_integer(out_, value);
-    need_comma_ = true;
-  }
-  void number(double value) {
-    comma();
-    append_json_double(out_, value);
-    need_comma_ = true;
-  }
-  void boolean(bool value) {
-    comma();
-    out_.append(value ? "true" : "false");
-    need_comma_ = true;
-  }
-  void raw(std::string_view json) {
-    comma();
-    out_.append(json);
-    need_comma_ = true;
-  }
-
-  void optional_string(std::string_view name, std::string_view text) {
-    if (text.empty()) return;
-    key(name);
-    string(text);
-  }
-  void optional_time(std::string_view name, std::int64_t ms) {
-    if (ms == kNoTime) return;
-    key(name);
-    comma();
-    out_.push_back('"');
-    append_iso8601_ms(out_, ms);  // digits, '-', ':', '.', 'T', 'Z': nothing to escape
-    out_.push_back('"');
-    need_comma_ = true;
-  }
-  void optional_list(std::string_view name, const std::vector<std::string_view>& items) {
-    if (items.empty()) return;
-    key(name);
-    begin_array();
-    for (std::string_view item : items) string(item);
-    end_array();
-  }
-
- private:
-  void comma() {
-    if (need_comma_) out_.push_back(',');
-  }
-
-  std::string& out_;
-  bool need_comma_ = false;
-};
 
 void write_entity(JsonLine& json, const Entity& entity) {
   json.begin_object();
@@ -132,60 +42,6 @@ void write_entity(JsonLine& json, const Entity& entity) {
     json.integer(entity.size);
   }
   json.end_object();
-}
-
-// A json attribute is embedded as a JSON value, re-serialized compactly through a
-// validating parse so a malformed text can never corrupt the line; one that does not
-// parse is written as a string instead.
-void write_embedded_json(JsonLine& json, std::string_view text) {
-  thread_local std::string compact;  // reused: no allocation once warm
-  compact.clear();
-  rapidjson::MemoryStream memory(text.data(), text.size());
-  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);
-  constexpr unsigned kFlags =
-      rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag;
-  bool parsed;
-  {
-    StringAppendStream stream(compact);  // flushed when it goes out of scope
-    JsonAppendWriter writer(stream);
-    rapidjson::Reader reader;
-    parsed = !text.empty() && !reader.Parse<kFlags>(input, writer).IsError();
-  }
-  if (!parsed || !trim(text.substr(memory.Tell())).empty()) {
-    json.string(text);
-    return;
-  }
-  json.raw(compact);
-}
-
-void write_attribute(JsonLine& json, const Attribute& attribute) {
-  json.key(attribute.key);
-  switch (attribute.type) {
-    case Attribute::Type::string:
-      json.string(attribute.text);
-      return;
-    case Attribute::Type::integer:
-      json.integer(attribute.integer);
-      return;
-    case Attribute::Type::number:
-      json.number(attribute.number);
-      return;
-    case Attribute::Type::boolean:
-      json.boolean(attribute.boolean);
-      return;
-    case Attribute::Type::json:
-      write_embedded_json(json, attribute.text);
-      return;
-  }
-  json.raw("null");
-}
-
-// Attribute keys are unique in the output (the first wins, as in find_attribute).
-bool is_first_with_key(const Event& event, std::size_t index) {
-  for (std::size_t j = 0; j < index; ++j) {
-    if (event.attributes[j].key == event.attributes[index].key) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -253,14 +109,7 @@ void encode_json(const Event& event, std::string& out) {
     for (const Entity& entity : event.entities) write_entity(json, entity);
     json.end_array();
   }
-  if (!event.attributes.empty()) {
-    json.key("attributes");
-    json.begin_object();
-    for (std::size_t i = 0; i < event.attributes.size(); ++i) {
-      if (is_first_with_key(event, i)) write_attribute(json, event.attributes[i]);
-    }
-    json.end_object();
-  }
+  json.optional_attributes("attributes", event);
   json.end_object();
 }
 

@@ -3,7 +3,10 @@
 #include <charconv>
 #include <cmath>
 
+#include <rapidjson/reader.h>
+
 #include "connector/core/text.hpp"
+#include "connector/core/time.hpp"
 
 namespace secfeed {
 
@@ -79,6 +82,80 @@ void append_json_integer(std::string& out, std::int64_t value) {
   char buffer[24];
   const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
   out.append(buffer, result.ptr);
+}
+
+void JsonLine::iso_time(std::int64_t ms) {
+  comma();
+  out_.push_back('"');
+  append_iso8601_ms(out_, ms);  // digits, '-', ':', '.', 'T', 'Z': nothing to escape
+  out_.push_back('"');
+  need_comma_ = true;
+}
+
+void JsonLine::embedded_json(std::string_view text) {
+  thread_local std::string compact;  // reused: no allocation once warm
+  compact.clear();
+  rapidjson::MemoryStream memory(text.data(), text.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);
+  constexpr unsigned kFlags =
+      rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag;
+  bool parsed;
+  {
+    StringAppendStream stream(compact);  // flushed when it goes out of scope
+    JsonAppendWriter writer(stream);
+    rapidjson::Reader reader;
+    parsed = !text.empty() && !reader.Parse<kFlags>(input, writer).IsError();
+  }
+  if (!parsed || !trim(text.substr(memory.Tell())).empty()) {
+    string(text);
+    return;
+  }
+  raw(compact);
+}
+
+void JsonLine::attribute_value(const Attribute& attribute) {
+  switch (attribute.type) {
+    case Attribute::Type::string:
+      string(attribute.text);
+      return;
+    case Attribute::Type::integer:
+      integer(attribute.integer);
+      return;
+    case Attribute::Type::number:
+      number(attribute.number);
+      return;
+    case Attribute::Type::boolean:
+      boolean(attribute.boolean);
+      return;
+    case Attribute::Type::json:
+      embedded_json(attribute.text);
+      return;
+  }
+  raw("null");
+}
+
+namespace {
+
+// Attribute keys are unique in the output (the first wins, as in find_attribute).
+bool is_first_with_key(const Event& event, std::size_t index) {
+  for (std::size_t j = 0; j < index; ++j) {
+    if (event.attributes[j].key == event.attributes[index].key) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void JsonLine::optional_attributes(std::string_view name, const Event& event) {
+  if (event.attributes.empty()) return;
+  key(name);
+  begin_object();
+  for (std::size_t i = 0; i < event.attributes.size(); ++i) {
+    if (!is_first_with_key(event, i)) continue;
+    key_escaped(event.attributes[i].key);
+    attribute_value(event.attributes[i]);
+  }
+  end_object();
 }
 
 }  // namespace secfeed

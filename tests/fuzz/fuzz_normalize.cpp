@@ -10,6 +10,7 @@
 #include "connector/normalize/normalizer.hpp"
 #include "connector/normalize/payload_reader.hpp"
 #include "sinks/encoders/encoders.hpp"
+#include "sinks/encoders/ocsf_encoder.hpp"
 
 namespace {
 
@@ -54,6 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           secfeed::encode_cef(event, out);
           secfeed::encode_json(event, out);
           secfeed::encode_raw(event, out);
+          secfeed::encode_ocsf(event, out, {0});
         }
       },
       [](const secfeed::PayloadError&) {});
