@@ -12,11 +12,12 @@ namespace {
 
 // Deeply nested hostile input must not exhaust the stack: rapidjson's iterative
 // parser uses a heap stack, and we bound the nesting we accept.
-// In situ: strings are decoded in place in our own copy of the text instead of being
-// pushed into the document one character at a time (with RAPIDJSON_SSE2/NEON the plain
-// runs are scanned 16 bytes at a time), about half of the parse cost.
-constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
-                                 rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseInsituFlag;
+// The text is parsed from a NUL-terminated copy (a StringStream): rapidjson's SIMD paths
+// (RAPIDJSON_SSE2) skip whitespace and copy plain string runs 16 bytes at a time only
+// for that stream type; a MemoryStream goes one character at a time. Strings are still
+// copied into the document (not in situ), so a deep copy of an item stays
+// self-contained.
+constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag;
 // Validating UTF-8 inside the parser decodes every character; see parse().
 constexpr unsigned kValidatingParseFlags = kParseFlags | rapidjson::kParseValidateEncodingFlag;
 constexpr int kMaxDepth = 64;
@@ -53,12 +54,10 @@ std::string describe_json_parse_error(const rapidjson::Document& document) {
 bool PayloadReader::parse(std::string_view text, std::size_t* consumed, std::string& error) {
   allocator_.Clear();
   document_.SetNull();
-  // The document's strings point into insitu_ (valid until the next parse, like
-  // document_ itself); std::string keeps the NUL terminator the stream stops at, and
-  // reuses its capacity. A NUL inside the text ends it exactly as the end of a
-  // MemoryStream did, so offsets and messages are unchanged.
-  insitu_.assign(text);
-  rapidjson::InsituStringStream bytes(insitu_.data());
+  // terminated_ reuses its capacity; a NUL inside the text ends it exactly as the end
+  // of a MemoryStream did, so offsets and messages are unchanged.
+  terminated_.assign(text);
+  rapidjson::StringStream bytes(terminated_.c_str());
   // Valid UTF-8 (the normal case) is checked in one fast pass and parsed without the
   // per-character validation; invalid text takes the validating parse so the error and
   // its offset are rapidjson's own, as before.

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <rapidjson/reader.h>
+#include <rapidjson/stringbuffer.h>
 
 #include "connector/core/text.hpp"
 #include "connector/core/time.hpp"
@@ -93,24 +94,23 @@ void JsonLine::iso_time(std::int64_t ms) {
 }
 
 void JsonLine::embedded_json(std::string_view text) {
-  thread_local std::string compact;  // reused: no allocation once warm
-  compact.clear();
+  // Reused per thread, so nothing allocates once warm: a fresh reader or writer would
+  // allocate its stack on every call; Clear/Reset keep the capacity.
+  thread_local rapidjson::StringBuffer compact;
+  thread_local rapidjson::Writer<rapidjson::StringBuffer> writer;
+  thread_local rapidjson::Reader reader;
+  compact.Clear();
+  writer.Reset(compact);
   rapidjson::MemoryStream memory(text.data(), text.size());
   rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);
   constexpr unsigned kFlags =
       rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag;
-  bool parsed;
-  {
-    StringAppendStream stream(compact);  // flushed when it goes out of scope
-    JsonAppendWriter writer(stream);
-    rapidjson::Reader reader;
-    parsed = !text.empty() && !reader.Parse<kFlags>(input, writer).IsError();
-  }
+  const bool parsed = !text.empty() && !reader.Parse<kFlags>(input, writer).IsError();
   if (!parsed || !trim(text.substr(memory.Tell())).empty()) {
     string(text);
     return;
   }
-  raw(compact);
+  raw({compact.GetString(), compact.GetSize()});
 }
 
 void JsonLine::attribute_value(const Attribute& attribute) {
