@@ -52,8 +52,8 @@ namespace {
 
 std::unique_ptr<Sink> make_sink_of_type(const SinkConfig& sink, const Config& config,
                                         boost::asio::any_io_executor executor,
-                                        DeadLetterOutput* dead_letters,
-                                        net::TokenProviders& tokens, std::string& error) {
+                                        DeadLetterOutput* dead_letters, net::TokenProviders& tokens,
+                                        std::string& error) {
   switch (sink.kind) {
     case SinkType::file: {
       const FileSinkConfig& file = std::get<FileSinkConfig>(sink.settings);

@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
                    "auto|graph-alert|graph-legacy-alert|graph-incident|secure-score|"
                    "control-profile|mdc")
       ->capture_default_str();
-  convert->add_option("--format", convert_options.format, "cef|json|raw")->capture_default_str();
+  convert->add_option("--format", convert_options.format, "cef|json|raw|ocsf|sentinel")
+      ->capture_default_str();
   convert->add_option("--tenant-id", convert_options.tenant_id,
                       "Tenant id for payloads that carry none");
   convert->add_option("--tenant-name", convert_options.tenant_name, "Tenant display name");

@@ -63,8 +63,8 @@ void read_top_level(MapReader& root, Config& config) {
     // Port 0 asks for any free port (tests, several instances); the daemon logs the
     // bound one ("metrics: listening on http://...").
     const std::string& listen = config.metrics.listen;
-    const bool any_port = listen.ends_with(":0") &&
-                          is_host_port(listen.substr(0, listen.size() - 2) + ":1");
+    const bool any_port =
+        listen.ends_with(":0") && is_host_port(listen.substr(0, listen.size() - 2) + ":1");
     if (!any_port && !is_host_port(listen)) {
       metrics->fail("listen", "expected host:port, got " + quote_value(config.metrics.listen));
     }

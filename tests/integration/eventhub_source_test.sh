@@ -42,28 +42,8 @@ YAML
 }
 
 # start_secfeed NAME: runs an instance in the background; sets PID_<NAME>.
-start_secfeed() {
-  "$SECFEED_BINARY" run -c "$WORK/$1.yaml" --status-interval 1 >"$WORK/$1.log" 2>&1 &
-  local pid=$!
-  EXTRA_PIDS+=("$pid")
-  printf -v "PID_$1" '%s' "$pid"
-}
 
-stop_secfeed() {  # NAME: SIGTERM, expect exit 0 and a clean drain
-  local pid_var="PID_$1"
-  kill -TERM "${!pid_var}"
-  local status=0
-  timeout 60 tail --pid="${!pid_var}" -f /dev/null || fail "$1 did not stop"
-  wait "${!pid_var}" || status=$?
-  expect_eq "$1 exit status after SIGTERM" 0 "$status"
-  grep -q "stopped cleanly" "$WORK/$1.log" || fail "$1 did not drain cleanly"
-}
 
-produce() {  # FILE
-  local out
-  out=$(timeout 120 "$PRODUCE" --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --round-robin "$1")
-  [[ $out == "produced $(wc -l <"$1")" ]] || fail "producer: $out"
-}
 
 lines() { [[ -f $1 ]] && wc -l <"$1" || echo 0; }
 ids() { cat "$@" 2>/dev/null | python3 -c 'import json,sys
@@ -78,7 +58,7 @@ python3 "$GEN" --messages 2000 --poison-every 50 --huge-every 1000 --id-prefix a
   >"$WORK/a.truth"
 events=$(truth "$WORK/a.truth" events)
 poison=$(truth "$WORK/a.truth" poison_records)
-produce "$WORK/a.ndjson"
+produce "$TOPIC" "$WORK/a.ndjson"
 write_config one g1 "$WORK/one.jsonl"
 start_secfeed one
 wait_for 90 "$events events in the file sink" has_lines "$events" "$WORK/one.jsonl"
@@ -103,7 +83,7 @@ TOPIC=mdc2
 python3 "$GEN" --messages 3000 --id-prefix b "$WORK/b.ndjson" >"$WORK/b.truth"
 events=$(truth "$WORK/b.truth" events)
 write_config two g2 "$WORK/two.jsonl"
-produce "$WORK/b.ndjson"
+produce "$TOPIC" "$WORK/b.ndjson"
 kills=0
 for round in 1 2 3; do
   start_secfeed two
@@ -135,7 +115,7 @@ write_config right g3 "$WORK/right.jsonl"
 start_secfeed left
 start_secfeed right
 wait_for 60 "both instances assigned" grep -q "assigned partitions" "$WORK/right.log"
-produce "$WORK/c.ndjson"
+produce "$TOPIC" "$WORK/c.ndjson"
 wait_for 90 "the group consumed everything" has_distinct "$events" "$WORK/left.jsonl" "$WORK/right.jsonl"
 [[ $(lines "$WORK/left.jsonl") -gt 0 && $(lines "$WORK/right.jsonl") -gt 0 ]] ||
   fail "partitions were not shared: left=$(lines "$WORK/left.jsonl") right=$(lines "$WORK/right.jsonl")"
@@ -143,7 +123,7 @@ echo "ok: partitions shared (left=$(lines "$WORK/left.jsonl") right=$(lines "$WO
 stop_secfeed left
 python3 "$GEN" --messages 500 --id-prefix d "$WORK/d.ndjson" >"$WORK/d.truth"
 more=$(truth "$WORK/d.truth" events)
-produce "$WORK/d.ndjson"
+produce "$TOPIC" "$WORK/d.ndjson"
 wait_for 90 "the survivor took over" has_distinct $((events + more)) "$WORK/left.jsonl" "$WORK/right.jsonl"
 sleep 1
 stop_secfeed right
@@ -155,7 +135,7 @@ TOPIC=mdc4
 python3 "$GEN" --messages 1000 --id-prefix e "$WORK/e.ndjson" >"$WORK/e.truth"
 events=$(truth "$WORK/e.truth" events)
 write_config four g4 "$WORK/four.jsonl"
-produce "$WORK/e.ndjson"
+produce "$TOPIC" "$WORK/e.ndjson"
 start_secfeed four
 wait_for 60 "some progress" has_lines 100 "$WORK/four.jsonl"
 expect_eq "brokers down" "ok broker all down" "$(broker broker-down all)"

@@ -57,11 +57,6 @@ stop_secfeed() {  # NAME
   expect_eq "$1 exit status after SIGTERM" 0 "$status"
 }
 
-produce() {  # TOPIC FILE
-  local out
-  out=$(timeout 120 "$PRODUCE" --bootstrap "$BOOTSTRAP" --topic "$1" --round-robin "$2")
-  [[ $out == "produced $(wc -l <"$2")" ]] || fail "producer: $out"
-}
 
 scrape() { curl -sS --max-time 10 "$1/metrics"; }
 # metric BASE_URL 'NAME{LABELS}': the sample's value ("" when absent).

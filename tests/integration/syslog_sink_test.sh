@@ -102,27 +102,8 @@ ${4:-}
 YAML
 }
 
-start_secfeed() {
-  "$SECFEED_BINARY" run -c "$WORK/$1.yaml" --status-interval 1 >"$WORK/$1.log" 2>&1 &
-  local pid=$!
-  EXTRA_PIDS+=("$pid")
-  printf -v "PID_$1" '%s' "$pid"
-}
 
-stop_secfeed() {
-  local pid_var="PID_$1"
-  kill -TERM "${!pid_var}"
-  local status=0
-  timeout 60 tail --pid="${!pid_var}" -f /dev/null || fail "$1 did not stop"
-  wait "${!pid_var}" || status=$?
-  expect_eq "$1 exit status after SIGTERM" 0 "$status"
-}
 
-produce() {  # TOPIC FILE
-  local out
-  out=$(timeout 120 "$PRODUCE" --bootstrap "$BOOTSTRAP" --topic "$1" --round-robin "$2")
-  [[ $out == "produced $(wc -l <"$2")" ]] || fail "producer: $out"
-}
 
 lines() { [[ -f $1 ]] && wc -l <"$1" || echo 0; }
 has_lines() { (($(lines "$2") >= $1)); }

@@ -33,7 +33,7 @@ TEST(Cli, UsageErrorsExitOne) {
   EXPECT_EQ(r.err, "secfeed convert: unknown --kind 'bogus'\n");
   r = run_process(kSecfeed + " convert --format xml");
   EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.err, "secfeed convert: unknown --format 'xml' (cef, json or raw)\n");
+  EXPECT_EQ(r.err, "secfeed convert: unknown --format 'xml' (cef, json, raw, ocsf or sentinel)\n");
   r = run_process(kSecfeed + " convert /nonexistent/file.json");
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.err, "secfeed convert: /nonexistent/file.json: No such file or directory\n");

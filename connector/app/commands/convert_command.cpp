@@ -11,6 +11,7 @@
 #include "connector/core/arena.hpp"
 #include "connector/normalize/normalizer.hpp"
 #include "connector/normalize/payload_reader.hpp"
+#include "sinks/encoders/encode.hpp"
 #include "sinks/encoders/encoders.hpp"
 
 namespace secfeed {
@@ -60,9 +61,8 @@ int run_convert(const ConvertOptions& options, std::FILE* out, std::FILE* err) {
     }
   }
   const std::optional<OutputFormat> format = output_format_from_string(options.format);
-  if (!format || (*format != OutputFormat::cef && *format != OutputFormat::json &&
-                  *format != OutputFormat::raw)) {
-    std::fprintf(err, "secfeed convert: unknown --format '%s' (cef, json or raw)\n",
+  if (!format) {
+    std::fprintf(err, "secfeed convert: unknown --format '%s' (cef, json, raw, ocsf or sentinel)\n",
                  options.format.c_str());
     return 1;
   }
@@ -106,17 +106,7 @@ int run_convert(const ConvertOptions& options, std::FILE* out, std::FILE* err) {
           return;
         }
         for (const Event& event : batch) {
-          switch (*format) {
-            case OutputFormat::cef:
-              encode_cef(event, buffer);
-              break;
-            case OutputFormat::json:
-              encode_json(event, buffer);
-              break;
-            default:
-              encode_raw(event, buffer);
-              break;
-          }
+          encode_event(*format, event, buffer);
           buffer += '\n';
           ++events;
           // A daily secure score fans out into many events that share one record:

@@ -120,3 +120,31 @@ emulator_api() {
 EMULATOR_CLIENT_ID=5ec0feed-0000-4000-8000-00000000c11e
 EMULATOR_CLIENT_SECRET=secfeed-test-secret
 emulator_tenant() { printf '00000000-0000-4000-8000-%012d' "$1"; }
+
+# start_secfeed NAME [RUN ARGS...]: `secfeed run -c $WORK/NAME.yaml` in the background,
+# log in $WORK/NAME.log; sets PID_<NAME>.
+start_secfeed() {
+  local name=$1
+  shift
+  "$SECFEED_BINARY" run -c "$WORK/$name.yaml" --status-interval 1 "$@" >"$WORK/$name.log" 2>&1 &
+  local pid=$!
+  EXTRA_PIDS+=("$pid")
+  printf -v "PID_$name" '%s' "$pid"
+}
+
+# stop_secfeed NAME: SIGTERM; expects exit status 0 and the clean-drain log line.
+stop_secfeed() {
+  local pid_var="PID_$1" status=0
+  kill -TERM "${!pid_var}"
+  timeout 60 tail --pid="${!pid_var}" -f /dev/null || fail "$1 did not stop"
+  wait "${!pid_var}" || status=$?
+  expect_eq "$1 exit status after SIGTERM" 0 "$status"
+  grep -q "stopped cleanly" "$WORK/$1.log" || fail "$1 did not stop cleanly"
+}
+
+# produce TOPIC FILE: every line of FILE as one message, spread over the partitions.
+produce() {
+  local out
+  out=$(timeout 120 "$PRODUCE" --bootstrap "$BOOTSTRAP" --topic "$1" --round-robin "$2")
+  [[ $out == "produced $(wc -l <"$2")" ]] || fail "producer: $out"
+}
