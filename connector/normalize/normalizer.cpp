@@ -80,8 +80,7 @@ std::optional<PayloadKind> detect_payload_kind(const rapidjson::Value& item,
       has(item, "controlStateUpdates")) {
     return PayloadKind::control_profile;
   }
-  if (has(item, "vendorInformation") || has(item, "azureTenantId") ||
-      has(item, "eventDateTime")) {
+  if (has(item, "vendorInformation") || has(item, "azureTenantId") || has(item, "eventDateTime")) {
     return PayloadKind::graph_legacy_alert;
   }
   if (has(item, "incidentWebUrl") && !has(item, "alertWebUrl")) {
@@ -108,16 +107,24 @@ bool normalize_item(PayloadKind kind, const rapidjson::Value& item, const Normal
   }
   bool ok = false;
   switch (kind) {
-    case PayloadKind::graph_alert: ok = normalize_graph_alert(item, ctx, out, error); break;
+    case PayloadKind::graph_alert:
+      ok = normalize_graph_alert(item, ctx, out, error);
+      break;
     case PayloadKind::graph_legacy_alert:
       ok = normalize_graph_legacy_alert(item, ctx, out, error);
       break;
-    case PayloadKind::graph_incident: ok = normalize_graph_incident(item, ctx, out, error); break;
-    case PayloadKind::secure_score: ok = normalize_secure_score(item, ctx, out, error); break;
+    case PayloadKind::graph_incident:
+      ok = normalize_graph_incident(item, ctx, out, error);
+      break;
+    case PayloadKind::secure_score:
+      ok = normalize_secure_score(item, ctx, out, error);
+      break;
     case PayloadKind::control_profile:
       ok = normalize_control_profile(item, ctx, out, error);
       break;
-    case PayloadKind::mdc: ok = normalize_defender_record(item, ctx, out, error); break;
+    case PayloadKind::mdc:
+      ok = normalize_defender_record(item, ctx, out, error);
+      break;
   }
   if (!ok || !error.empty()) {
     if (error.empty()) error = "rejected by the normalizer";

@@ -244,10 +244,10 @@ void TenantSecureScore::serve_profiles(const Request& /*request*/, Response& res
                                                revision * kTicksPerDay));
     json_field(w, "maxScore", control.max_score);
     json_field(w, "rank", rank++);
-    json_field(w, "remediation",
-               "<p>" + std::string(control.title) + ".</p>" +
-                   (revision == 0 ? std::string()
-                                  : "<p>Revision " + std::to_string(revision) + ".</p>"));
+    json_field(
+        w, "remediation",
+        "<p>" + std::string(control.title) + ".</p>" +
+            (revision == 0 ? std::string() : "<p>Revision " + std::to_string(revision) + ".</p>"));
     json_field(w, "remediationImpact", "<p>Users may notice the change.</p>");
     json_field(w, "service", control.service);
     json_key(w, "threats");

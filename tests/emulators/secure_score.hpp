@@ -43,7 +43,7 @@ class TenantSecureScore {
   std::string tenant_id_;
   std::vector<double> current_;
   std::vector<int> profile_revisions_;  // per control; 0 = as generated
-  std::deque<Day> days_;  // oldest first
+  std::deque<Day> days_;                // oldest first
 };
 
 // Number of controls in the built-in table (for tests and docs).
