@@ -17,7 +17,8 @@ start_emulator --tenants 1 --alerts-per-tenant 200 --history-hours 3 --seed 53
 python3 "$GEN" --messages 100 --id-prefix before "$WORK/before.ndjson" >"$WORK/before.truth"
 python3 "$FAULTS_DIR/gen_bad_records.py" "$WORK/bad.ndjson" >"$WORK/bad.cases"
 python3 "$GEN" --messages 100 --seed 2 --id-prefix after "$WORK/after.ndjson" >"$WORK/after.truth"
-events=$(($(truth "$WORK/before.truth" events) + $(truth "$WORK/after.truth" events)))
+# + 1: the 900 KB field's alert is valid and delivered.
+events=$(($(truth "$WORK/before.truth" events) + $(truth "$WORK/after.truth" events) + 1))
 cat "$WORK/before.ndjson" "$WORK/bad.ndjson" "$WORK/after.ndjson" >"$WORK/all.ndjson"
 produce mdc "$WORK/all.ndjson"
 
@@ -91,5 +92,17 @@ expect_eq "dead letters in all (9 eventhub, 3 Graph)" 12 "$dead"
 curl -sf --max-time 5 "$(metrics_url run)/metrics" | grep -E 'reject|dead_letter' | grep -v '^#' || true
 expect_eq "secfeed_dead_letters_total" "$dead" "$(metric run secfeed_dead_letters_total)"
 expect_eq "secfeed_dead_letter_write_errors_total" 0 "$(metric run secfeed_dead_letter_write_errors_total)"
+expect_eq "secfeed_pipeline_records_rejected_total" "$dead" "$(metric run secfeed_pipeline_records_rejected_total)"
+expect_eq "secfeed_eventhub_records_rejected_total{source=\"mdc\"}" 9 \
+  "$(metric run 'secfeed_eventhub_records_rejected_total{source="mdc"}')"
+tenant=$(emulator_tenant 1)
+expect_eq "secfeed_source_rejected_total of graph_alerts" 2 \
+  "$(metric run "secfeed_source_rejected_total{source=\"graph_alerts\",tenant=\"$tenant\"}")"
+expect_eq "secfeed_source_rejected_total of graph_incidents" 1 \
+  "$(metric run "secfeed_source_rejected_total{source=\"graph_incidents\",tenant=\"$tenant\"}")"
 secfeed_stop run
+# The stream went on: Graph exactly once, every good eventhub event exactly once.
+for source in "${GRAPH_SOURCES[@]}"; do graph_expect_exact run "$source"; done
+expect_eq "eventhub events (distinct)" "$events" "$(source_distinct "$WORK/run.out" mdc)"
+expect_eq "eventhub events (lines)" "$events" "$(grep -c '"source":"mdc"' "$WORK/run.out")"
 echo "PASS"

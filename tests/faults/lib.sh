@@ -82,7 +82,7 @@ secfeed_validate() {  # NAME
 
 # ---- /metrics of the instance's latest run (metrics: {listen: 127.0.0.1:0}).
 metrics_url() {  # NAME: the bound URL from the last "metrics: listening on" line
-  grep -o 'listening on http://[0-9.:]*' "$WORK/$1.log" | tail -n 1 | sed 's/^listening on //'
+  grep -so 'listening on http://[0-9.:]*' "$WORK/$1.log" | tail -n 1 | sed 's/^listening on //'
 }
 metrics_ready() { [[ -n $(metrics_url "$1") ]] && curl -sf --max-time 5 "$(metrics_url "$1")/metrics" >/dev/null; }
 # metric NAME SERIES: the value of one series (exact name with labels, e.g.
