@@ -14,6 +14,17 @@ ACCOUNTING="$FAULTS_DIR/sink_accounting.py"
 RSYSLOGD=/usr/sbin/rsyslogd
 DCR=dcr-5ecfeed0123456789abcdef012345678
 
+# On the way out, secfeed instances go first and by SIGKILL: common.sh's cleanup sends
+# SIGTERM and waits, and a secfeed whose sink is down drains for up to 30 s (or, see
+# docs/readme/faults.md, hangs after its drain timeout).
+SECFEED_PIDS=()
+faults_cleanup() {
+  local pid
+  for pid in "${SECFEED_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  cleanup
+}
+trap faults_cleanup EXIT
+
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -56,10 +67,11 @@ rsyslog_stop() {  # NAME
 }
 
 # ---- secfeed instances by name: $WORK/NAME.yaml, log $WORK/NAME.log (appended).
-secfeed_start() {  # NAME: sets PID_<NAME>
-  "$SECFEED_BINARY" run -c "$WORK/$1.yaml" --status-interval 1 >>"$WORK/$1.log" 2>&1 &
+secfeed_start() {  # NAME [RUN ARGS...]: sets PID_<NAME>
+  "$SECFEED_BINARY" run -c "$WORK/$1.yaml" --status-interval 1 "${@:2}" >>"$WORK/$1.log" 2>&1 &
   local pid=$!
   EXTRA_PIDS+=("$pid")
+  SECFEED_PIDS+=("$pid")
   printf -v "PID_$1" '%s' "$pid"
 }
 secfeed_alive() { local pid_var="PID_$1"; kill -0 "${!pid_var}" 2>/dev/null; }

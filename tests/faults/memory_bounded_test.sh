@@ -6,16 +6,17 @@
 # the RSS does not keep growing in the second half (its last samples are no higher than
 # the first half's peak plus 16 MB of slack for allocator noise), the queue filled up
 # and never went beyond queue.max_events, nothing was delivered or dead-lettered, and the
-# source committed no offset (the sink never acked anything).
+# source committed no offset (the sink never acked anything); SIGTERM then ends the
+# process within its drain timeout.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 require_tools "$PRODUCE" "$SECFEED_BINARY"
 
-MAX_EVENTS=2000
-SAMPLES=30
+MAX_EVENTS=500
+SAMPLES=20
 start_broker --brokers 1 --topic mdc:4
 PORT=$(free_port)  # nothing listens there
-python3 "$GEN" --messages 12000 --id-prefix m "$WORK/m.ndjson" >"$WORK/m.truth"
+python3 "$GEN" --messages 6000 --id-prefix m "$WORK/m.ndjson" >"$WORK/m.truth"
 {
   yaml_header run
   echo "sources:"
@@ -24,7 +25,7 @@ python3 "$GEN" --messages 12000 --id-prefix m "$WORK/m.ndjson" >"$WORK/m.truth"
   yaml_syslog_sink "$PORT" "    queue: {max_events: $MAX_EVENTS}"
 } >"$WORK/run.yaml"
 secfeed_validate run
-secfeed_start run
+secfeed_start run --shutdown-timeout 5
 wait_for 30 "metrics" metrics_ready run
 timeout 150 "$PRODUCE" --bootstrap "$BOOTSTRAP" --topic mdc --round-robin --rate 400 \
   "$WORK/m.ndjson" >"$WORK/produce.txt" 2>&1 &
@@ -62,5 +63,13 @@ expect_eq "events delivered by the dead sink" 0 "$(metric run 'secfeed_sink_even
 expect_eq "events dead-lettered" 0 "$(metric run secfeed_dead_letters_total)"
 expect_eq "offsets committed past undelivered events" 0 \
   "$(metric run 'secfeed_eventhub_commits_total{source="mdc"}')"
-secfeed_kill9 run  # a drain would wait for the sink forever
+# SIGTERM with the sink still down: the drain gives up after --shutdown-timeout (5 s),
+# and the process must then exit (the undelivered events are re-read on the next start).
+kill -TERM "$PID_run"
+timeout 20 tail --pid="$PID_run" -f /dev/null ||
+  fail "secfeed still running 20 s after SIGTERM (drain timeout 5 s): $(grep -c 'drain timed out' "$WORK/run.log") drain timeouts logged, last line: $(grep -v ' status' "$WORK/run.log" | tail -n 1)"
+status=0
+wait "$PID_run" || status=$?
+expect_eq "exit status after an incomplete drain" 0 "$status"
+grep -q "stopped (drain incomplete)" "$WORK/run.log" || fail "no 'drain incomplete' line"
 echo "PASS"
