@@ -112,6 +112,11 @@ Config load_document(const std::string& text, const std::string& name,
                      const ConfigLoadOptions& options, bool world_readable) {
   Config config;
   config.path = name;
+  // The default metrics address can come from the environment (several instances on one
+  // host, the test suite): an explicit `metrics.listen` in the file still wins.
+  if (auto listen = options.env("SECFEED_METRICS_LISTEN"); listen && !listen->empty()) {
+    config.metrics.listen = *listen;
+  }
   ConfigDocument doc{name, &options, world_readable, &config.warnings};
   YAML::Node root_node;
   try {

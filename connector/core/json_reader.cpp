@@ -67,8 +67,63 @@ void ObjectReader::append_path(std::string& out) const {
   }
 }
 
+namespace {
+
+// Objects smaller than this are scanned: building the index would cost more. Larger
+// than kMaxIndexed members keep the scan too (the table stays at most ~80% full).
+constexpr rapidjson::SizeType kMinIndexed = 8;
+constexpr rapidjson::SizeType kMaxIndexed = 100;
+
+// Length and three characters: cheap, and distinct for the keys of one API object;
+// collisions only cost a comparison. Case-folded for case-insensitive readers.
+std::size_t key_hash(std::string_view key, KeyMatch match) {
+  if (key.empty()) return 0;
+  const auto fold = [match](char c) {
+    return static_cast<std::size_t>(
+        static_cast<unsigned char>(match == KeyMatch::exact ? c : ascii_lower(c)));
+  };
+  const std::size_t h = key.size() * 0x9E3779B1u ^ fold(key.front()) * 0x85EBCA6Bu ^
+                        fold(key.back()) * 0xC2B2AE35u ^ fold(key[key.size() / 2]) * 0x27D4EB2Fu;
+  return h ^ (h >> 15);
+}
+
+bool key_matches(std::string_view name, std::string_view key, KeyMatch match) {
+  return match == KeyMatch::exact ? name == key : iequals(name, key);
+}
+
+}  // namespace
+
+const rapidjson::Value* ObjectReader::find_indexed(std::string_view key) const {
+  const auto members = object_.MemberBegin();
+  const rapidjson::SizeType count = object_.MemberCount();
+  constexpr std::size_t kMask = kIndexSlots - 1;
+  if (!slots_built_) {
+    slots_.fill(0);
+    for (rapidjson::SizeType i = 0; i < count; ++i) {
+      const std::string_view name = json_string(members[i].name);
+      std::size_t slot = key_hash(name, match_) & kMask;
+      while (slots_[slot] != 0 &&
+             !key_matches(json_string(members[slots_[slot] - 1].name), name, match_)) {
+        slot = (slot + 1) & kMask;
+      }
+      if (slots_[slot] == 0) slots_[slot] = static_cast<std::uint8_t>(i + 1);
+    }
+    slots_built_ = true;
+  }
+  for (std::size_t slot = key_hash(key, match_) & kMask; slots_[slot] != 0;
+       slot = (slot + 1) & kMask) {
+    const auto& member = members[slots_[slot] - 1];
+    if (key_matches(json_string(member.name), key, match_)) return &member.value;
+  }
+  return nullptr;
+}
+
 const rapidjson::Value* ObjectReader::find(std::string_view key) const {
-  const rapidjson::Value* v = find_member(object_, key, match_);
+  if (!object_.IsObject()) return nullptr;
+  const rapidjson::SizeType count = object_.MemberCount();
+  const rapidjson::Value* v = count >= kMinIndexed && count <= kMaxIndexed
+                                  ? find_indexed(key)
+                                  : find_member(object_, key, match_);
   return (v == nullptr || v->IsNull()) ? nullptr : v;
 }
 

@@ -8,6 +8,7 @@
 // Strings returned are views into the rapidjson document.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -67,12 +68,21 @@ class ObjectReader {
                                 std::string_view expected);
   void append_path(std::string& out) const;
 
+  const rapidjson::Value* find_indexed(std::string_view key) const;
+
   const rapidjson::Value& object_;
   KeyMatch match_;
   std::string& error_;
   const ObjectReader* parent_ = nullptr;
   std::string_view key_;
   std::ptrdiff_t index_ = -1;
+  // Member index of an object with many keys, built on the first lookup: a normalizer
+  // reads dozens of keys of a 40-key alert, and a linear scan per key was its largest
+  // cost. Open addressing over a small hash of the key; slot = member position + 1
+  // (0 = empty), the first of duplicate keys wins, as in find_member.
+  static constexpr std::size_t kIndexSlots = 128;
+  mutable bool slots_built_ = false;
+  mutable std::array<std::uint8_t, kIndexSlots> slots_;
 };
 
 }  // namespace secfeed

@@ -119,10 +119,29 @@ void append_iso8601_ms(std::string& out, std::int64_t epoch_ms) {
   const int s = static_cast<int>((rem / 1000) % 60);
   const int mi = static_cast<int>((rem / 60000) % 60);
   const int h = static_cast<int>(rem / 3600000);
-  char buf[40];
-  const int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                              static_cast<long long>(y), m, d, h, mi, s, ms);
-  out.append(buf, static_cast<std::size_t>(n));
+  // Written digit by digit: snprintf's format parsing was most of this function's cost.
+  if (y < 0 || y > 9999) {  // outside the fixed-width form: keep the general path
+    char buf[48];
+    const int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                                static_cast<long long>(y), m, d, h, mi, s, ms);
+    out.append(buf, static_cast<std::size_t>(n));
+    return;
+  }
+  char buf[] = "0000-00-00T00:00:00.000Z";
+  const auto put = [&buf](std::size_t at, unsigned value, int digits) {
+    for (int i = digits - 1; i >= 0; --i) {
+      buf[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  put(0, static_cast<unsigned>(y), 4);
+  put(5, m, 2);
+  put(8, d, 2);
+  put(11, static_cast<unsigned>(h), 2);
+  put(14, static_cast<unsigned>(mi), 2);
+  put(17, static_cast<unsigned>(s), 2);
+  put(20, static_cast<unsigned>(ms), 3);
+  out.append(buf, sizeof buf - 1);  // without the NUL
 }
 
 std::string format_iso8601_ms(std::int64_t epoch_ms) {

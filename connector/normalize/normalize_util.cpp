@@ -43,8 +43,12 @@ void append_strings(const rapidjson::Value* array, std::vector<std::string_view>
 }
 
 std::string_view json_text(const rapidjson::Value& value, Arena& arena) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  // Reused per thread: a fresh buffer and writer would allocate on every call (the
+  // writer's nesting stack too); Clear/Reset keep their capacity.
+  thread_local rapidjson::StringBuffer buffer;
+  thread_local rapidjson::Writer<rapidjson::StringBuffer> writer;
+  buffer.Clear();
+  writer.Reset(buffer);
   value.Accept(writer);
   return arena.store({buffer.GetString(), buffer.GetSize()});
 }

@@ -34,12 +34,22 @@ enum class PayloadKind {
 std::string_view to_string(PayloadKind kind);  // the CLI spelling: graph-alert ...
 std::optional<PayloadKind> payload_kind_from_string(std::string_view text);
 
+// Control profiles by control name (the secure_score source's cache), joined onto
+// control_score events when a NormalizeContext carries one.
+class ControlProfileLookup {
+ public:
+  virtual ~ControlProfileLookup() = default;
+  // The control_profile Event of `control_name`, or nullptr. It must outlive the batch.
+  virtual const Event* find(std::string_view control_name) const = 0;
+};
+
 struct NormalizeContext {
   Arena& arena;
   std::string_view source;       // configured source name ("" for convert)
   std::string_view tenant_id;    // fallback when the payload has none
   std::string_view tenant_name;  // display name from config
   std::string_view raw_text;     // the item's own JSON text, when the caller has it
+  const ControlProfileLookup* control_profiles = nullptr;  // optional join (secure scores)
 };
 
 // Detects the kind of one item. `hint` is the list response's @odata.context, if any.

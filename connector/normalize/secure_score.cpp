@@ -12,6 +12,12 @@
 // (number), implementation_status, count, total (integers; kept as given when not
 // integral — live data sends them as numeric strings), plus every other key of the
 // entry under its snake_case name, typed by its JSON type (objects/arrays as json).
+//
+// Profile join (only when ctx.control_profiles is set, i.e. in the secure_score source):
+// title = the profile's title (control_name keeps the id), url = actionUrl, remediation,
+// and the profile attributes max_score, tier, rank, service, user_impact,
+// implementation_cost, threats, deprecated, remediation, action_url (an attribute the
+// entry itself already has wins), plus percentage = score / max_score * 100.
 #include <charconv>
 
 #include "connector/normalize/graph_common.hpp"
@@ -57,6 +63,32 @@ void add_count(Event& event, std::string_view key, const rapidjson::Value* value
   add_json_typed_attribute(event, key, *value, arena);
 }
 
+// Profile attributes copied onto a control_score (the profile Event outlives the batch).
+constexpr std::string_view kJoinedProfileKeys[] = {
+    "max_score",           "tier",    "rank",       "service",     "user_impact",
+    "implementation_cost", "threats", "deprecated", "remediation", "action_url",
+};
+
+void join_profile(Event& e, const Event& profile) {
+  if (!profile.title.empty()) e.title = profile.title;
+  if (e.url.empty()) e.url = profile.url;
+  if (e.remediation.empty()) e.remediation = profile.remediation;
+  for (const std::string_view key : kJoinedProfileKeys) {
+    const Attribute* attribute = profile.find_attribute(key);
+    if (attribute != nullptr && e.find_attribute(key) == nullptr)
+      e.attributes.push_back(*attribute);
+  }
+  const Attribute* score = e.find_attribute("score");
+  const Attribute* max = e.find_attribute("max_score");
+  if (score == nullptr || max == nullptr || e.find_attribute("percentage") != nullptr) return;
+  const auto as_number = [](const Attribute& a) {
+    return a.type == Attribute::Type::integer ? static_cast<double>(a.integer) : a.number;
+  };
+  if (max->type != Attribute::Type::number && max->type != Attribute::Type::integer) return;
+  const double max_value = as_number(*max);
+  if (max_value > 0) e.add_number("percentage", as_number(*score) / max_value * 100);
+}
+
 void read_average_scores(ObjectReader& r, Event& e, Arena& arena) {
   const rapidjson::Value* scores = r.find("averageComparativeScores");
   for_each_object(r, "averageComparativeScores", [&](ObjectReader& score, std::size_t) {
@@ -71,7 +103,9 @@ void read_average_scores(ObjectReader& r, Event& e, Arena& arena) {
   }
 }
 
-void read_control_score(ObjectReader& control, const Event& score, EventBatch& out, Arena& arena) {
+void read_control_score(ObjectReader& control, const Event& score, EventBatch& out,
+                        const NormalizeContext& ctx) {
+  Arena& arena = ctx.arena;
   const std::string_view name = control.required_string("controlName");
   if (control.failed()) return;
   Event& e = out.add();
@@ -98,6 +132,9 @@ void read_control_score(ObjectReader& control, const Event& score, EventBatch& o
     const std::string_view key = json_string(it->name);
     if (is_known_control_key(key)) continue;
     add_json_typed_attribute(e, snake_case_key(key, arena), it->value, arena);
+  }
+  if (ctx.control_profiles != nullptr) {
+    if (const Event* profile = ctx.control_profiles->find(name)) join_profile(e, *profile);
   }
 }
 
@@ -138,7 +175,7 @@ bool normalize_secure_score(const rapidjson::Value& item, const NormalizeContext
   if (r.failed()) return false;
 
   for_each_object(r, "controlScores", [&](ObjectReader& control, std::size_t) {
-    read_control_score(control, e, out, ctx.arena);
+    read_control_score(control, e, out, ctx);
   });
   return !r.failed();
 }

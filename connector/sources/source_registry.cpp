@@ -5,6 +5,7 @@
 #include "connector/sources/eventhub/eventhub_source.hpp"
 #include "connector/sources/graph/graph_budgets.hpp"
 #include "connector/sources/graph/graph_poll_source.hpp"
+#include "connector/sources/secure_score/secure_score_source.hpp"
 
 namespace secfeed {
 namespace {
@@ -135,8 +136,14 @@ std::unique_ptr<Source> make_source(const SourceConfig& source, const Config& co
     case SourceType::graph_legacy_alerts:
       return make_graph_poll(source, std::get<GraphPollSourceConfig>(source.settings), config,
                              context, error);
-    case SourceType::secure_score:
-      break;  // TODO(issue 4): the Secure Score poller.
+    case SourceType::secure_score: {
+      std::vector<graph::GraphTenant> tenants;
+      if (!graph_tenants(source, std::get<SecureScoreSourceConfig>(source.settings).tenants,
+                         graph::GraphApi::secure_score, config, context, tenants, error)) {
+        return nullptr;
+      }
+      return make_secure_score_source(source, context, std::move(tenants));
+    }
   }
   error = "source " + source.name + ": type " + source.type +
           " is not implemented in this build yet (see the README's Roadmap)";

@@ -1,5 +1,6 @@
 #include "sinks/encoders/cef_escape.hpp"
 
+#include <array>
 #include <limits>
 
 #include "connector/core/text.hpp"
@@ -10,12 +11,12 @@ namespace {
 
 constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
 
-bool is_control(unsigned char c) {
+constexpr bool is_control(unsigned char c) {
   return c < 0x20 || c == 0x7F;
 }
 
 // What replaces one single-byte character in `context`, or "" when it is written as is.
-std::string_view escape_for(char c, CefContext context) {
+constexpr std::string_view escape_for(char c, CefContext context) {
   // Letters, digits and most punctuation need nothing in any context.
   if (c > '=' && c != '\\' && c != '|' && c != 0x7F) return {};
   switch (context) {
@@ -35,6 +36,30 @@ std::string_view escape_for(char c, CefContext context) {
   }
   if (is_control(static_cast<unsigned char>(c))) return " ";
   return {};
+}
+
+// Per context, true for the ASCII bytes written as they are: the inner loop of
+// append_cef_text tests one table entry per byte instead of escape_for's branches.
+using PlainTable = std::array<bool, 128>;
+constexpr PlainTable plain_table(CefContext context) {
+  PlainTable table{};
+  for (int c = 0; c < 128; ++c) table[c] = escape_for(static_cast<char>(c), context).empty();
+  return table;
+}
+constexpr PlainTable kPlainHeader = plain_table(CefContext::header);
+constexpr PlainTable kPlainExtension = plain_table(CefContext::extension);
+constexpr PlainTable kPlainUnescaped = plain_table(CefContext::unescaped);
+
+const PlainTable& plain_table_for(CefContext context) {
+  switch (context) {
+    case CefContext::header:
+      return kPlainHeader;
+    case CefContext::extension:
+      return kPlainExtension;
+    case CefContext::unescaped:
+      break;
+  }
+  return kPlainUnescaped;
 }
 
 }  // namespace
@@ -57,23 +82,34 @@ std::size_t cef_sanitized_length(std::string_view text) {
 bool append_cef_text(std::string& out, std::string_view text, CefContext context,
                      std::size_t& budget) {
   // Plain runs are appended in one go; only special bytes are handled one by one.
+  const PlainTable& plain = plain_table_for(context);
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
   std::size_t run_start = 0;
   const auto flush = [&](std::size_t end) { out.append(text.data() + run_start, end - run_start); };
-  for (std::size_t i = 0; i < text.size();) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x80) {  // ASCII fast path: no sequence decoding
+  for (std::size_t i = 0; i < size;) {
+    // ASCII fast path: one table test per byte, the budget charged once per run.
+    std::size_t end = i;
+    while (end < size && bytes[end] < 0x80 && plain[bytes[end]]) ++end;
+    if (end - i > budget) {
+      i += budget;
+      budget = 0;
+      flush(i);
+      return false;
+    }
+    budget -= end - i;
+    i = end;
+    if (i == size) break;
+    const unsigned char byte = bytes[i];
+    if (byte < 0x80) {  // a byte the context replaces
       if (budget == 0) {
         flush(i);
         return false;
       }
       --budget;
-      const std::string_view replacement = escape_for(text[i], context);
-      if (!replacement.empty()) {
-        flush(i);
-        out.append(replacement);
-        run_start = i + 1;
-      }
-      ++i;
+      flush(i);
+      out.append(escape_for(static_cast<char>(byte), context));
+      run_start = ++i;
       continue;
     }
     const std::size_t n = utf8_sequence_length(text, i);
@@ -91,7 +127,7 @@ bool append_cef_text(std::string& out, std::string_view text, CefContext context
     }
     i += n;
   }
-  flush(text.size());
+  flush(size);
   return true;
 }
 

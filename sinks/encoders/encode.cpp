@@ -1,5 +1,7 @@
 #include "sinks/encoders/encode.hpp"
 
+#include "sinks/encoders/ocsf_encoder.hpp"
+
 namespace secfeed {
 
 bool encode_event(OutputFormat format, const Event& event, std::string& out) {
@@ -16,7 +18,9 @@ bool encode_event(OutputFormat format, const Event& event, std::string& out) {
     case OutputFormat::sentinel:
       encode_sentinel(event, out);
       return true;
-    case OutputFormat::ocsf:  // TODO(issue 6): OCSF Detection/Incident/Compliance Finding
+    case OutputFormat::ocsf:
+      encode_ocsf(event, out);
+      return true;
       break;
   }
   return false;

@@ -2,8 +2,10 @@
 // Empty optional fields are left out, so a consumer tests presence, never "".
 // Written with direct appends (the layout is fixed): strings are escaped and
 // sanitized in one pass straight into `out`.
+#include "connector/core/text.hpp"
+#include "connector/core/time.hpp"
 #include "sinks/encoders/encoders.hpp"
-#include "sinks/encoders/json_line.hpp"
+#include "sinks/encoders/json_output.hpp"
 
 namespace secfeed {
 namespace {
@@ -76,10 +78,7 @@ void encode_json(const Event& event, std::string& out) {
     for (const Entity& entity : event.entities) write_entity(json, entity);
     json.end_array();
   }
-  if (!event.attributes.empty()) {
-    json.key("attributes");
-    write_attributes_object(json, event);
-  }
+  json.optional_attributes("attributes", event);
   json.end_object();
 }
 

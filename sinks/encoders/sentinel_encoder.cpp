@@ -2,12 +2,12 @@
 // keys are exactly columns of schemas/sentinel/<table>.json (the API answers 400 for an
 // undeclared column or a wrong type; tests/unit/sentinel_encoder_test.cpp checks every
 // kind against those files). Written with direct appends into the sink's buffer, like the
-// normalized JSON encoder, whose entity and attribute forms it shares (json_line.hpp).
+// normalized JSON encoder, whose entity and attribute forms it shares (json_output.hpp).
 #include <chrono>
 
 #include "connector/core/text.hpp"
 #include "sinks/encoders/encoders.hpp"
-#include "sinks/encoders/json_line.hpp"
+#include "sinks/encoders/json_output.hpp"
 
 namespace secfeed {
 namespace {
@@ -159,7 +159,7 @@ void write_raw_data(Row& row, const Event& event) {
   json.key("RawData");
   const JsonLine::Mark value_start = json.mark();
   if (!event.raw_text.empty()) {
-    write_embedded_json(json, event.raw_text);
+    json.embedded_json(event.raw_text);
   } else {
     thread_local std::string serialized;  // reused: no allocation once warm
     serialized.clear();
@@ -207,7 +207,7 @@ void encode_sentinel(const Event& event, std::string& out, const SentinelOptions
   }
   if (!event.attributes.empty()) {
     row.json().key("Attributes");
-    write_attributes_object(row.json(), event);
+    row.json().attributes_object(event);
   }
   write_raw_data(row, event);
   row.json().end_object();

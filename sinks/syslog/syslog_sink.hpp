@@ -4,7 +4,10 @@
 // A batch is acked only after the whole framed batch was written to the socket. A
 // failed write closes the connection and reports nothing delivered, so the base
 // retries the batch on a new connection: what the receiver got before the failure is
-// sent again (at-least-once; duplicates are possible, losses are not).
+// sent again (at-least-once; duplicates are possible). A connection the receiver closed
+// while idle (e.g. it restarted) is detected before the next write. The limit of plain
+// TCP syslog (RFC 6587 has no acknowledgements): a receiver that stops in the middle of
+// a stream drops what it had not read yet, and the write of it had already succeeded.
 #pragma once
 
 #include <atomic>

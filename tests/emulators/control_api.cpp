@@ -128,6 +128,13 @@ void EmulatorApp::handle_control(const Request& request, Response& response) {
         return bad_request(response, "unknown control '" + control + "'");
     }
     json_field(w, "control", control);
+  } else if (action == "secure-score/profile-change" && request.method == "POST") {
+    const std::string control = json_get_string(body, "control").value_or("");
+    for (Tenant* tenant : tenants) {
+      if (!tenant->score.change_profile(control))
+        return bad_request(response, "unknown control '" + control + "'");
+    }
+    json_field(w, "control", control);
   } else if (action == "token-lifetime" && request.method == "POST") {
     const auto seconds = json_get_int(body, "seconds");
     if (!seconds || *seconds < 1 || *seconds > 86400)

@@ -81,7 +81,7 @@ std::size_t secure_score_control_count() {
 }
 
 TenantSecureScore::TenantSecureScore(std::string tenant_id, std::uint64_t seed, Ticks today)
-    : tenant_id_(std::move(tenant_id)) {
+    : tenant_id_(std::move(tenant_id)), profile_revisions_(kControls.size(), 0) {
   SeededRandom random(seed);
   // 90 days ago each control was off, partly or fully on; some improve over time.
   for (const Control& control : kControls) {
@@ -110,6 +110,15 @@ bool TenantSecureScore::regress(std::string_view control_name) {
     if (kControls[i].name != control_name) continue;
     current_[i] = 0;
     days_.back().scores[i] = 0;
+    return true;
+  }
+  return false;
+}
+
+bool TenantSecureScore::change_profile(std::string_view control_name) {
+  for (std::size_t i = 0; i < kControls.size(); ++i) {
+    if (kControls[i].name != control_name) continue;
+    ++profile_revisions_[i];
     return true;
   }
   return false;
@@ -215,7 +224,9 @@ void TenantSecureScore::serve_profiles(const Request& /*request*/, Response& res
   json_key(w, "value");
   w.StartArray();
   int rank = 1;
-  for (const Control& control : kControls) {
+  for (std::size_t i = 0; i < kControls.size(); ++i) {
+    const Control& control = kControls[i];
+    const int revision = profile_revisions_[i];
     w.StartObject();
     json_field(w, "id", control.name);
     json_field(w, "azureTenantId", tenant_id_);
@@ -227,10 +238,16 @@ void TenantSecureScore::serve_profiles(const Request& /*request*/, Response& res
     json_field(w, "title", control.title);
     json_field(w, "deprecated", false);
     json_field(w, "implementationCost", control.cost);
-    json_field(w, "lastModifiedDateTime", "2024-03-01T00:00:00Z");
+    json_field(w, "lastModifiedDateTime",
+               revision == 0 ? std::string("2024-03-01T00:00:00Z")
+                             : format_datetime(parse_datetime("2024-03-01T00:00:00Z").value_or(0) +
+                                               revision * kTicksPerDay));
     json_field(w, "maxScore", control.max_score);
     json_field(w, "rank", rank++);
-    json_field(w, "remediation", "<p>" + std::string(control.title) + ".</p>");
+    json_field(w, "remediation",
+               "<p>" + std::string(control.title) + ".</p>" +
+                   (revision == 0 ? std::string()
+                                  : "<p>Revision " + std::to_string(revision) + ".</p>"));
     json_field(w, "remediationImpact", "<p>Users may notice the change.</p>");
     json_field(w, "service", control.service);
     json_key(w, "threats");

@@ -27,6 +27,9 @@ class TenantSecureScore {
   void next_day();
   // Control `name` drops to 0 from the newest day on; false if no such control.
   bool regress(std::string_view control_name);
+  // The control's profile changes (new lastModifiedDateTime and remediation text); false
+  // if no such control.
+  bool change_profile(std::string_view control_name);
 
   std::size_t day_count() const { return days_.size(); }
 
@@ -39,6 +42,7 @@ class TenantSecureScore {
 
   std::string tenant_id_;
   std::vector<double> current_;
+  std::vector<int> profile_revisions_;  // per control; 0 = as generated
   std::deque<Day> days_;  // oldest first
 };
 

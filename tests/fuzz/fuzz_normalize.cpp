@@ -13,6 +13,7 @@
 #include "connector/normalize/normalizer.hpp"
 #include "connector/normalize/payload_reader.hpp"
 #include "sinks/encoders/encoders.hpp"
+#include "sinks/encoders/ocsf_encoder.hpp"
 
 namespace {
 
@@ -57,6 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           secfeed::encode_cef(event, out);
           secfeed::encode_json(event, out);
           secfeed::encode_raw(event, out);
+          secfeed::encode_ocsf(event, out, {0});
           // A Sentinel row must be one valid JSON object whatever the input, or the
           // Logs Ingestion API refuses the whole request.
           out.clear();

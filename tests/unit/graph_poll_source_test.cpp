@@ -272,6 +272,18 @@ TEST_F(GraphPollTest, AFailedPageEndsTheRoundCommitsOnlyWhatCameBeforeAndRecover
   EXPECT_EQ(stats_->failing_tenants.load(), 0u);
 }
 
+TEST_F(GraphPollTest, IfGraphIgnoresOrderByOnlyTheWindowEndProvesProgress) {
+  const std::string next = std::string(kBase) + "/v1.0/security/alerts_v2?$skiptoken=2";
+  script_ = {page({alert("a1", "2026-11-22T08:40:00Z"), alert("a2", "2026-11-22T08:30:00Z")}, next),
+             failure(500, "GET /v1.0/security/alerts_v2: 500 Internal Server Error")};
+  auto poller = make_poller();
+  EXPECT_FALSE(round(*poller));
+  EXPECT_EQ(sink_->delivered, (std::vector<std::string>{"a1", "a2"}));
+  // Not 08:40: an unordered page proves nothing about older versions on later pages.
+  // The next window starts where this one did (08:00 = this watermark - overlap).
+  EXPECT_EQ(watermark(), "2026-11-22T08:01:00.000Z");
+}
+
 TEST_F(GraphPollTest, ARestartResumesFromTheCommittedWatermarkWithoutDuplicates) {
   script_ = {page({alert("a1", "2026-11-22T08:54:00Z")})};
   ASSERT_TRUE(round(*make_poller()));

@@ -220,8 +220,7 @@ bool TenantPoller::process_page(PageWorkspace& ws, const std::string& body,
 
   const NormalizeContext ctx{
       ws.arena, options_.source_name, options_.tenant_id, options_.tenant_name, {}};
-  std::int64_t newest = INT64_MIN, previous = INT64_MIN;
-  bool ordered = true;
+  std::int64_t newest = INT64_MIN;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const rapidjson::Value& item = *items[i];
     stats_->items.fetch_add(1, std::memory_order_relaxed);
@@ -231,8 +230,9 @@ bool TenantPoller::process_page(PageWorkspace& ws, const std::string& body,
       reject(ws, i, ws.error, json_text(item, ws.arena));
       continue;
     }
-    if (version_ms < previous) ordered = false;
-    previous = version_ms;
+    // Across the pages of the window, not just within one.
+    if (version_ms < window_previous_ms_) window_ordered_ = false;
+    window_previous_ms_ = version_ms;
     newest = std::max(newest, version_ms);
     if (checkpoints_->check_and_claim(id, version)) {
       stats_->duplicates.fetch_add(1, std::memory_order_relaxed);
@@ -251,7 +251,7 @@ bool TenantPoller::process_page(PageWorkspace& ws, const std::string& body,
   // version older than the page's newest (pages are ordered by the version time; ties
   // continue on the next page and `ge` plus the overlap reads them again). If Graph did
   // not honour $orderby, only the window end proves anything.
-  if (!ordered && !unordered_warned_) {
+  if (!window_ordered_ && !unordered_warned_) {
     unordered_warned_ = true;
     log_warn(kComponent,
              options_.source_name + ": a page was not ordered by " +
@@ -261,7 +261,7 @@ bool TenantPoller::process_page(PageWorkspace& ws, const std::string& body,
   }
   if (last_page) {
     result.watermark_ms = std::max(base_watermark, end_ms);
-  } else if (ordered && newest != INT64_MIN) {
+  } else if (window_ordered_ && newest != INT64_MIN) {
     result.watermark_ms = std::clamp(newest, base_watermark, std::max(base_watermark, end_ms));
   } else {
     result.watermark_ms = base_watermark;
@@ -293,6 +293,8 @@ asio::awaitable<bool> TenantPoller::poll_once() {
     report_success();
     co_return true;
   }
+  window_ordered_ = true;
+  window_previous_ms_ = INT64_MIN;
   std::string url =
       first_page_url(options_.graph_url, *options_.endpoint, start_ms, end_ms, options_.page_size);
   for (;;) {

@@ -108,6 +108,10 @@ class TenantPoller {
   bool stopping_ = false;
   bool failing_ = false;
   bool unordered_warned_ = false;
+  // Whether the current window's versions came in $orderby order so far (pages only
+  // prove progress up to their newest version when they did).
+  bool window_ordered_ = true;
+  std::int64_t window_previous_ms_ = INT64_MIN;
   unsigned consecutive_failures_ = 0;
   std::string last_error_;
   Backoff backoff_;
