@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Hostile input in every source, with good input before and after it:
 #   eventhub (test broker, one partition, so offsets name the messages): truncated JSON,
-#   text, wrong types, a record that is a number, invalid UTF-8, 100,000-deep arrays and
+#   text, wrong types, a record that is a number, invalid UTF-8, a NUL byte inside a
+#   string, 100,000-deep arrays and
 #   objects (bare and inside a record), a 900 KB field (tests/faults/gen_bad_records.py);
 #   Graph (emulator): schema-violating items in alerts_v2 and incidents pages
 #   (`malformed_item` fault: numeric id, "yesterday" as a time, ...).
@@ -76,6 +77,9 @@ expect_eq "a record that is a number" "record_is_number 1 expected a JSON object
   "$(dead_letter record_is_number)"
 expect_eq "invalid UTF-8" "invalid_utf8 1 invalid JSON at offset 910: Invalid encoding in string." \
   "$(dead_letter invalid_utf8)"
+expect_eq "a NUL byte inside a string" \
+  "nul_in_string 1 invalid JSON at offset 911: Missing a closing quotation mark in string." \
+  "$(dead_letter nul_in_string)"
 for case in deep_array deep_object deep_in_record; do
   expect_eq "$case" "$case 1 JSON nested deeper than 64 levels" "$(dead_letter "$case")"
 done
@@ -86,14 +90,14 @@ expect_eq "malformed Graph items dead-lettered" \
   "$(printf 'graph graph_alerts id: expected a non-empty string\n%.0s' 1 2)
 graph graph_incidents id: expected a non-empty string" "$(grep '^graph ' "$WORK/dead-by-case.txt")"
 dead=$(lines "$WORK/run-dead.jsonl")
-expect_eq "dead letters in all (9 eventhub, 3 Graph)" 12 "$dead"
+expect_eq "dead letters in all (10 eventhub, 3 Graph)" 13 "$dead"
 
 # The same counts in /metrics.
 curl -sf --max-time 5 "$(metrics_url run)/metrics" | grep -E 'reject|dead_letter' | grep -v '^#' || true
 expect_eq "secfeed_dead_letters_total" "$dead" "$(metric run secfeed_dead_letters_total)"
 expect_eq "secfeed_dead_letter_write_errors_total" 0 "$(metric run secfeed_dead_letter_write_errors_total)"
 expect_eq "secfeed_pipeline_records_rejected_total" "$dead" "$(metric run secfeed_pipeline_records_rejected_total)"
-expect_eq "secfeed_eventhub_records_rejected_total{source=\"mdc\"}" 9 \
+expect_eq "secfeed_eventhub_records_rejected_total{source=\"mdc\"}" 10 \
   "$(metric run 'secfeed_eventhub_records_rejected_total{source="mdc"}')"
 tenant=$(emulator_tenant 1)
 expect_eq "secfeed_source_rejected_total of graph_alerts" 2 \

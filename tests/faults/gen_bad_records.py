@@ -46,6 +46,8 @@ def main():
     bad_utf8 = dumps(alert("bad-utf8")).replace(b'"AlertDisplayName":"',
                                                 b'"AlertDisplayName":"\xff\xfe\xc3(', 1)
     add("invalid_utf8", bad_utf8, "bad-utf8")
+    nul = dumps(alert("nul-byte")).replace(b'"AlertDisplayName":"', b'"AlertDisplayName":"a\x00b', 1)
+    add("nul_in_string", nul, "nul-byte")
     deep = 100000
     add("deep_array", b"[" * deep + b"]" * deep)
     add("deep_object", b'{"a":' * deep + b"{}" + b"}" * deep)
