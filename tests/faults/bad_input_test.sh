@@ -2,8 +2,8 @@
 # Hostile input in every source, with good input before and after it:
 #   eventhub (test broker, one partition, so offsets name the messages): truncated JSON,
 #   text, wrong types, a record that is a number, invalid UTF-8, a NUL byte inside a
-#   string, 100,000-deep arrays and
-#   objects (bare and inside a record), a 900 KB field (tests/faults/gen_bad_records.py);
+#   string, 100,000-deep arrays and objects (bare and inside a record), a 900 KB field
+#   (tests/faults/gen_bad_records.py);
 #   Graph (emulator): schema-violating items in alerts_v2 and incidents pages
 #   (`malformed_item` fault: numeric id, "yesterday" as a time, ...).
 # Each bad record is dead-lettered with its reason (exact text asserted for several),
