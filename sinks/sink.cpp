@@ -1,5 +1,7 @@
 #include "sinks/sink.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -23,7 +25,9 @@ Sink::~Sink() = default;
 
 std::size_t Sink::queue_depth() const {
   if (disk_) return disk_->records();
-  return depth_.load(std::memory_order_relaxed);
+  // depth_ also counts the enqueue()s suspended on a full queue; those events are not in
+  // the queue (each waits in its source), so a full queue reads queue.max_events.
+  return std::min(depth_.load(std::memory_order_relaxed), options_.queue_max_events);
 }
 
 void Sink::use_disk_buffer(std::unique_ptr<DiskBuffer> buffer) {
