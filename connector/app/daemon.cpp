@@ -4,6 +4,8 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -63,6 +65,18 @@ bool start_metrics_server(const Config& config, asio::io_context& io,
   }
   log_info("metrics", "listening on " + server->url() + " (/metrics, /healthz, /readyz)");
   return true;
+}
+
+// After an incomplete drain some events are still held by a sink that cannot deliver
+// them, inside suspended coroutines that own their librdkafka messages; destroying the
+// Event Hubs consumer would wait for those messages forever, and they are only released
+// when the io_context goes, after the sources. Nothing is lost by skipping the teardown:
+// finish() has committed exactly what was delivered, the state store is durable, and the
+// rest is re-read on the next start. So the process ends (or re-executes) right here.
+[[noreturn]] void end_after_incomplete_drain(char** reexec_argv) {
+  std::fflush(nullptr);
+  if (reexec_argv != nullptr) std::_Exit(reexec_self(reexec_argv));
+  std::_Exit(0);
 }
 
 }  // namespace
@@ -261,6 +275,7 @@ int run_daemon(const Config& config, const DaemonOptions& options, bool* reload)
   log_status();
   log_info(kComponent, drained ? "stopped cleanly" : "stopped (drain incomplete)");
   Logger::instance().flush_repeats();
+  if (!drained) end_after_incomplete_drain(reload_requested ? options.argv : nullptr);
   if (reload != nullptr) *reload = reload_requested;
   return 0;
 }

@@ -16,6 +16,9 @@ namespace secfeed {
 struct DaemonOptions {
   std::chrono::milliseconds status_interval{60000};  // 0 = no status lines
   std::chrono::milliseconds shutdown_timeout{30000};
+  // The process's argv, for a SIGHUP reload that cannot tear down cleanly (see
+  // run_daemon); null: such a reload exits instead.
+  char** argv = nullptr;
 };
 
 // Returns the process exit status. When it returns after a SIGHUP with a valid new

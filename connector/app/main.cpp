@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
     secfeed::DaemonOptions options;
     options.status_interval = std::chrono::seconds(status_seconds);
     options.shutdown_timeout = std::chrono::seconds(shutdown_seconds);
+    options.argv = argv;
     bool reload = false;
     const int status = secfeed::run_daemon(config, options, &reload);
     // SIGHUP with a valid config: everything run_daemon built is gone; start afresh.
