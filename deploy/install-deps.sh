@@ -15,6 +15,7 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev jc rsyslog rsyslog-gnutls python3 openssl
   kafkacat procps
+  rsyslog-kafka  # imkafka, for tests/bench/run-e2e.sh (secfeed vs rsyslog)
 )
 
 missing=()

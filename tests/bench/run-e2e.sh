@@ -5,6 +5,9 @@
 # Usage: tests/bench/run-e2e.sh [RECORDS]      (default 1,000,000)
 #   E2E_BUILD_DIR   build directory (default build/release-e2e, release preset)
 #   E2E_TIMEOUT     seconds without progress before a run is declared stuck (default 120)
+#   E2E_SECFEED_PROPERTIES  extra librdkafka properties for secfeed's consumer, YAML
+#                   flow-map entries, e.g. 'fetch.wait.max.ms: "10"'
+#   E2E_KEEP_WORK   keep the work directory (configs, logs, receiver samples)
 #
 # 1. builds secfeed and the Kafka test helpers, starts the mock Kafka cluster
 #    (librdkafka's, see tests/kafka_broker/README.md) and loads RECORDS alerts of 2-4 KB,
@@ -172,7 +175,7 @@ sources:
     topic: e2e
     consumer_group: e2e-secfeed-$$-$RANDOM
     start_from: earliest
-    properties: {session.timeout.ms: "6000", heartbeat.interval.ms: "500"}
+    properties: {session.timeout.ms: "6000", heartbeat.interval.ms: "500"${E2E_SECFEED_PROPERTIES:+, $E2E_SECFEED_PROPERTIES}}
 sinks:
   - name: siem
     type: syslog
@@ -187,7 +190,7 @@ secfeed_expected() {
 }
 log "run A: secfeed"
 start=$(date +%s.%N)
-"$SECFEED" run -c "$WORK/secfeed.yaml" >"$WORK/secfeed.log" 2>&1 &
+"$SECFEED" run -c "$WORK/secfeed.yaml" --status-interval 1 >"$WORK/secfeed.log" 2>&1 &
 SECFEED_PID=$!
 PIDS+=("$SECFEED_PID")
 measure secfeed "$SECFEED_PID" "$start" secfeed_expected

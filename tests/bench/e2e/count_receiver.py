@@ -2,7 +2,8 @@
 """Counting syslog receiver for tests/bench/run-e2e.sh: accepts TCP connections on
 127.0.0.1, counts messages (LF framing, or RFC 6587 octet counting when a frame starts
 with a digit run and a space), and keeps STATUS_FILE up to date with
-`count first_epoch last_epoch` (receive times of the first and last message, seconds).
+`count first_epoch last_epoch` (receive times of the first and last message, seconds);
+the first 8 KB received go to STATUS_FILE.sample.
 
 Usage: count_receiver.py STATUS_FILE   (prints `port=N` on its first stdout line)
 
@@ -36,6 +37,9 @@ async def handle(reader, writer):
             break
         if octet is None:
             octet = data[:1].isdigit()
+            if not os.path.exists(SAMPLE):  # the first bytes, to eyeball the format
+                with open(SAMPLE, "wb") as f:
+                    f.write(data[:8192])
         if not octet:
             n = data.count(b"\n")
             if n:
@@ -70,6 +74,9 @@ async def flush(path):
             with open(tmp, "w") as f:
                 f.write("%d %.6f %.6f\n" % (state["count"], state["first"], state["last"]))
             os.replace(tmp, path)
+
+
+SAMPLE = sys.argv[1] + ".sample"
 
 
 async def main():
