@@ -69,6 +69,7 @@ first_line() {
 }
 
 # ---- 1. Build, input, broker.
+bash deploy/install-deps.sh >&2  # no-op when everything (rsyslog-kafka included) is present
 [[ -x $RSYSLOGD ]] || die "$RSYSLOGD missing (apt-get install rsyslog rsyslog-kafka)"
 [[ -e /usr/lib/x86_64-linux-gnu/rsyslog/imkafka.so || -n $(find /usr/lib -name imkafka.so 2>/dev/null) ]] ||
   die "rsyslog's imkafka module missing (apt-get install rsyslog-kafka)"
