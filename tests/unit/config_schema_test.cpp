@@ -43,6 +43,8 @@ ConfigLoadOptions example_options(std::set<std::string>* catalog) {
       return "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=a";
     }
     if (name.find("BOOTSTRAP") != std::string::npos) return "127.0.0.1:9092";
+    if (name.ends_with("_PORT")) return "9464";
+    if (name.find("EMULATOR") != std::string::npos) return "https://127.0.0.1:8443";
     return "value-of-" + name;
   };
   options.world_readable = false;
