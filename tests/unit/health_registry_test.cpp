@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include <regex>
 #include <string>
+#include <string_view>
 
 #include "connector/core/health.hpp"
 
@@ -10,13 +10,27 @@ namespace {
 
 // since_ms is wall-clock time: replaced by "T" so the rest can be compared exactly.
 std::string without_times(const std::string& json) {
-  return std::regex_replace(json, std::regex("\"since_ms\":[0-9]+"), "\"since_ms\":T");
+  static constexpr std::string_view kKey = "\"since_ms\":";
+  std::string out;
+  std::size_t at = 0;
+  for (std::size_t found; (found = json.find(kKey, at)) != std::string::npos;) {
+    out.append(json, at, found + kKey.size() - at);
+    out += 'T';
+    at = json.find_first_not_of("0123456789", found + kKey.size());
+    if (at == std::string::npos) at = json.size();
+  }
+  out.append(json, at, std::string::npos);
+  return out;
 }
 
+// The since_ms digits of the component called `name` ("" when absent).
 std::string since_of(const std::string& json, const std::string& name) {
-  std::smatch match;
-  const std::regex pattern("\"name\":\"" + name + "\"[^}]*\"since_ms\":([0-9]+)");
-  return std::regex_search(json, match, pattern) ? match[1].str() : "";
+  const std::size_t entry = json.find("\"name\":\"" + name + "\"");
+  if (entry == std::string::npos) return "";
+  const std::size_t key = json.find("\"since_ms\":", entry);
+  if (key == std::string::npos || key > json.find('}', entry)) return "";
+  const std::size_t digits = key + 11;
+  return json.substr(digits, json.find_first_not_of("0123456789", digits) - digits);
 }
 
 TEST(HealthRegistry, EmptyIsReady) {

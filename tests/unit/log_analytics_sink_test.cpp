@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <functional>
 #include <future>
-#include <regex>
 
 #include <rapidjson/document.h>
 #include <boost/asio/co_spawn.hpp>
@@ -25,6 +24,7 @@
 #include "connector/net/token_provider.hpp"
 #include "sinks/dead_letter_output.hpp"
 #include "sinks/log_analytics/ingestion_request.hpp"
+#include "tests/unit/support/text_checks.hpp"
 
 namespace secfeed {
 namespace {
@@ -256,10 +256,7 @@ TEST_F(LogAnalyticsSinkTest, RoutesRowsToTheirTableStreamsInGzippedJsonArrays) {
   EXPECT_EQ(alerts.content_type, "application/json");
   EXPECT_EQ(alerts.content_encoding, "gzip");
   EXPECT_EQ(alerts.authorization, "Bearer token-1");
-  EXPECT_TRUE(std::regex_match(alerts.request_id,
-                               std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-"
-                                          "[0-9a-f]{12}")))
-      << alerts.request_id;
+  EXPECT_TRUE(test::is_v4_guid(alerts.request_id)) << alerts.request_id;
   EXPECT_EQ(server_.requests[1].target, kPostureTarget);
   EXPECT_EQ(server_.requests[1].ids, (std::vector<std::string>{"s1", "f1"}));
   EXPECT_NE(server_.requests[0].request_id, server_.requests[1].request_id);

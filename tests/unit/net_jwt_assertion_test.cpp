@@ -15,6 +15,7 @@
 #include "connector/net/base64.hpp"
 #include "connector/net/jwt_assertion.hpp"
 #include "tests/unit/support/test_certificate.hpp"
+#include "tests/unit/support/text_checks.hpp"
 
 namespace secfeed::net {
 namespace {
@@ -199,27 +200,12 @@ TEST(NetJwtAssertion, LoadsFromFiles) {
   std::filesystem::remove_all(dir);
 }
 
-// 8-4-4-4-12 lower-case hex, version nibble 4, variant 8..b. (No std::regex: g++ 12
-// reports a false -Wmaybe-uninitialized in <regex> under the asan preset.)
-bool is_v4_guid(const std::string& guid) {
-  if (guid.size() != 36) return false;
-  for (std::size_t i = 0; i < guid.size(); ++i) {
-    const char c = guid[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return false;
-    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-      return false;
-    }
-  }
-  return guid[14] == '4' && std::string_view("89ab").find(guid[19]) != std::string_view::npos;
-}
-
 TEST(NetJwtAssertion, RandomGuidsAreVersion4AndUnique) {
-  EXPECT_FALSE(is_v4_guid("0f8fad5b-d9cb-169f-a165-70867728950e"));
+  EXPECT_FALSE(test::is_v4_guid("0f8fad5b-d9cb-169f-a165-70867728950e"));
   std::set<std::string> seen;
   for (int i = 0; i < 100; ++i) {
     const auto guid = random_guid();
-    EXPECT_TRUE(is_v4_guid(guid)) << guid;
+    EXPECT_TRUE(test::is_v4_guid(guid)) << guid;
     seen.insert(guid);
   }
   EXPECT_EQ(seen.size(), 100u);
