@@ -86,6 +86,7 @@ TEST(Cli, RunBuildsTheLogAnalyticsSinkAndStopsCleanly) {
   {
     std::ofstream file(config);
     file << "state_dir: " << dir << "/state\n"
+         << "metrics: {listen: 127.0.0.1:0}\n"  // tests run in parallel: any free port
          << "tenants:\n  - id: 00000000-0000-0000-0000-000000000001\n"
          << "    client_id: 11111111-1111-1111-1111-111111111111\n"
          << "    client_secret: not-a-real-secret\n"
