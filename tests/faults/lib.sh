@@ -28,17 +28,10 @@ trap faults_cleanup EXIT
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
-port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 lines() { if [[ -f $1 ]]; then wc -l <"$1"; else echo 0; fi; }
-has_lines() { (($(lines "$2") >= $1)); }
 truth() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
 
 # produce TOPIC FILE: every line of FILE as one message, round robin over the partitions.
-produce() {
-  local out
-  out=$(timeout 120 "$PRODUCE" --bootstrap "$BOOTSTRAP" --topic "$1" --round-robin "$2")
-  [[ $out == "produced $(wc -l <"$2")" ]] || fail "producer: $out"
-}
 
 # ---- rsyslog: imtcp on PORT -> OUT, one %msg% per line (never the system's rsyslog).
 # rsyslog_start NAME PORT OUT: (re)starts it; sets RSYSLOG_PID_<NAME>.

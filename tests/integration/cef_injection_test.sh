@@ -22,7 +22,6 @@ start_broker --brokers 1 --topic hostile:1
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
-port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
 # ---- The hostile alerts: one Event Hubs message each, from a real Defender template.
 python3 - "$SECFEED_SOURCE_DIR/tests/fixtures/defender/alerts_flat.json" "$WORK/hostile.ndjson" \
@@ -112,8 +111,6 @@ YAML
 "$SECFEED_BINARY" run -c "$WORK/secfeed.yaml" --status-interval 1 >"$WORK/secfeed.log" 2>&1 &
 PID=$!
 EXTRA_PIDS+=("$PID")
-lines() { [[ -f $1 ]] && wc -l <"$1" || echo 0; }
-has_lines() { (($(lines "$2") >= $1)); }
 wait_for 90 "$alerts alerts in the truth file" has_lines "$alerts" "$WORK/truth.cef"
 wait_for 90 "$alerts lines (octet counting)" has_lines "$alerts" "$WORK/octet.received"
 wait_for 90 "$alerts lines (LF framing)" has_lines "$alerts" "$WORK/lf.received"

@@ -102,12 +102,9 @@ YAML
 
 
 
-lines() { [[ -f $1 ]] && wc -l <"$1" || echo 0; }
 ids() { cat "$@" 2>/dev/null | python3 -c 'import json,sys
 for l in sys.stdin: print(json.loads(l)["id"])'; }
-has_lines() { (($(lines "$2") >= $1)); }
 has_distinct() { (($(ids "${@:2}" | sort -u | wc -l) >= $1)); }
-truth() { python3 -c "import json,sys; print(json.load(open('$1'))['$2'])"; }
 # The last status line of NAME matches the extended regex.
 status_matches() { grep ' status' "$WORK/$1.log" | tail -n 1 | grep -Eq "$2"; }
 # How many lines of TRUTH (a multiset) RECEIVED lacks, and how many it has beyond.

@@ -45,12 +45,10 @@ YAML
 
 
 
-lines() { [[ -f $1 ]] && wc -l <"$1" || echo 0; }
 ids() { cat "$@" 2>/dev/null | python3 -c 'import json,sys
 for l in sys.stdin: print(json.loads(l)["id"])'; }
 has_lines() { (($(cat "${@:2}" 2>/dev/null | wc -l) >= $1)); }
 has_distinct() { (($(ids "${@:2}" | sort -u | wc -l) >= $1)); }
-truth() { python3 -c "import json,sys; print(json.load(open('$1'))['$2'])"; }
 
 # ---- 1. Mixed records, poison included: exactly once.
 TOPIC=mdc1

@@ -38,7 +38,6 @@ sinks:
     format: json
 YAML
 
-truth() { python3 -c "import json,sys; print(json.load(open('$1'))['$2'])"; }
 
 # count EXPECTED: reads all of `out` and checks exactly EXPECTED messages, each key once.
 count() {

@@ -59,8 +59,6 @@ produce() {  # FILE
   out=$(timeout 120 "$PRODUCE" --bootstrap "$BOOTSTRAP" --topic mdc --round-robin "$1")
   [[ $out == "produced $(wc -l <"$1")" ]] || fail "producer: $out"
 }
-truth() { python3 -c "import json,sys; print(json.load(open('$1'))['$2'])"; }
-lines() { [[ -f $1 ]] && wc -l <"$1" || echo 0; }
 # Rows stored plus rows dead-lettered by the sink reach N.
 settled() { (($(lines "$WORK/ingested.ndjson") + $(lines "$WORK/dead.jsonl") >= $1)); }
 faults() { emulator_api POST faults "$1" >/dev/null || fail "cannot set faults"; }

@@ -62,9 +62,6 @@ scrape() { curl -sS --max-time 10 "$1/metrics"; }
 # metric BASE_URL 'NAME{LABELS}': the sample's value ("" when absent).
 metric() { scrape "$1" | awk -v name="$2" '$1 == name { print $2 }'; }
 metric_is() { [[ $(metric "$1" "$2") == "$3" ]]; }
-lines() { [[ -f $1 ]] && wc -l <"$1" || echo 0; }
-has_lines() { (($(lines "$2") >= $1)); }
-truth() { python3 -c "import json,sys; print(json.load(open('$1'))['$2'])"; }
 
 # ---- 1. Exact counters after a known stream.
 python3 "$GEN" --messages 300 --poison-every 30 --id-prefix m "$WORK/m.ndjson" >"$WORK/m.truth"

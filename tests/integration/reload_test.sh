@@ -42,12 +42,10 @@ produce() {  # FILE
   out=$(timeout 120 "$PRODUCE" --bootstrap "$BOOTSTRAP" --topic r1 --round-robin "$1")
   [[ $out == "produced $(wc -l <"$1")" ]] || fail "producer: $out"
 }
-lines() { [[ -f $1 ]] && wc -l <"$1" || echo 0; }
 has_lines() { (($(cat "${@:2}" 2>/dev/null | wc -l) >= $1)); }
 count() { grep -c "$1" "$WORK/secfeed.log" || true; }
 ids() { cat "$@" 2>/dev/null | python3 -c 'import json,sys
 for l in sys.stdin: print(json.loads(l)["id"])'; }
-truth() { python3 -c "import json,sys; print(json.load(open('$1'))['$2'])"; }
 alive() { kill -0 "$PID" 2>/dev/null; }
 
 write_config "$WORK/first.jsonl"

@@ -159,8 +159,6 @@ PID=$!
 EXTRA_PIDS+=("$PID")
 wait_for 30 "the metrics line" grep -q "metrics: listening on http://" "$WORK/secfeed.log"
 URL=$(grep -o 'metrics: listening on http://127.0.0.1:[0-9]*' "$WORK/secfeed.log" | head -n 1 | sed 's/.*on //')
-lines() { [[ -f $1 ]] && wc -l <"$1" || echo 0; }
-has_lines() { (($(lines "$2") >= $1)); }
 metric() { curl -sS --max-time 10 "$URL/metrics" | awk -v name="$1" '$1 == name { print $2 }'; }
 token_refreshed() { [[ $(metric 'secfeed_eventhub_token_refreshes_total{source="hub-oauth"}') -ge 1 ]]; }
 wait_for 90 "$events events from the plain source" has_lines "$events" "$WORK/out.jsonl"

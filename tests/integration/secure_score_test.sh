@@ -73,8 +73,6 @@ stop_secfeed() {
   wait "$SECFEED_PID" || status=$?
   expect_eq "secfeed exit status after SIGTERM" 0 "$status"
 }
-lines() { [[ -f $1 ]] && wc -l <"$1" || echo 0; }
-has_lines() { (($(lines "$2") >= $1)); }
 # polls_at_least N: the newest status line reports >= N secure score polls.
 polls() { grep -o 'score: tenants=[0-9]* polls=[0-9]*' "$WORK/secfeed.log" | tail -1 | sed 's/.*polls=//'; }
 polls_at_least() { local p; p=$(polls); ((${p:-0} >= $1)); }

@@ -72,7 +72,6 @@ stop_rsyslog() {  # NAME
   wait "${!pid_var}" 2>/dev/null || true
 }
 
-port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
 write_config() {  # NAME TOPIC URL [EXTRA SINK YAML]
   cat >"$WORK/$1.yaml" <<YAML
@@ -105,8 +104,6 @@ YAML
 
 
 
-lines() { [[ -f $1 ]] && wc -l <"$1" || echo 0; }
-has_lines() { (($(lines "$2") >= $1)); }
 # missing TRUTH RECEIVED: how many lines of TRUTH (a multiset: the CEF of two events can
 # be equal) RECEIVED lacks. The truth is a file sink of the same instance.
 missing() {
@@ -119,7 +116,6 @@ print(sum((truth - got).values()))
 PY
 }
 none_missing() { [[ $(missing "$1" "$2") == 0 ]]; }
-truth() { python3 -c "import json,sys; print(json.load(open('$1'))['$2'])"; }
 cef_parsed() {  # FILE: how many lines jc parses as CEF without a parse error
   timeout 120 jc --cef <"$1" | python3 -c 'import json,sys
 print(sum(1 for r in json.load(sys.stdin) if r.get("deviceVendor") == "Microsoft" and "_jc_meta" not in r))'

@@ -148,3 +148,9 @@ produce() {
   out=$(timeout 120 "$PRODUCE" --bootstrap "$BOOTSTRAP" --topic "$1" --round-robin "$2")
   [[ $out == "produced $(wc -l <"$2")" ]] || fail "producer: $out"
 }
+
+# Small predicates the scripts share.
+lines() { [[ -f $1 ]] && wc -l <"$1" || echo 0; }              # FILE: its line count (0 if absent)
+has_lines() { (($(lines "$2") >= $1)); }                        # N FILE
+truth() { python3 -c "import json,sys; print(json.load(open('$1'))['$2'])"; }  # FILE KEY
+port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }  # PORT
