@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -88,6 +89,17 @@ asio::awaitable<bool> Sink::receive_batch(std::vector<SinkMessage>& batch) {
   if (ec) co_return false;
   take(std::move(first));
   take_ready();
+  // Coalesce without a timer: sources run on this same executor and hand over one event
+  // per turn of the scheduler, so a message that arrived alone is usually the first of a
+  // burst. Yielding lets them queue more; stop as soon as a turn brings nothing new (an
+  // idle source costs one extra turn, no latency). Measured on Kafka -> CEF over TCP:
+  // batches of 1-2 events meant one send() and one loopback segment per event, ~20 % of
+  // the process's CPU.
+  for (std::size_t before = 0; !full() && batch.size() != before;) {
+    before = batch.size();
+    co_await asio::post(executor_, use_awaitable);
+    take_ready();
+  }
   if (options_.batch_max_wait.count() > 0 && !full()) {
     // A fuller batch is worth a short wait for request-per-batch sinks (HTTP). Poll with
     // short sleeps rather than racing a receive against a timer: cancelling a channel

@@ -23,6 +23,28 @@ std::string_view spelled_as_in_data(const rapidjson::Value& object, std::string_
 
 }  // namespace
 
+rapidjson::Value copy_json(const rapidjson::Value& value,
+                           rapidjson::MemoryPoolAllocator<>& allocator) {
+  rapidjson::Value copy;
+  if (value.IsString()) {
+    copy.SetString(value.GetString(), value.GetStringLength(), allocator);
+  } else if (value.IsObject()) {
+    copy.SetObject();
+    for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
+      copy.AddMember(copy_json(it->name, allocator), copy_json(it->value, allocator), allocator);
+    }
+  } else if (value.IsArray()) {
+    copy.SetArray();
+    copy.Reserve(value.Size(), allocator);
+    for (const rapidjson::Value& element : value.GetArray()) {
+      copy.PushBack(copy_json(element, allocator), allocator);
+    }
+  } else {
+    copy.CopyFrom(value, allocator);  // a number, bool or null: nothing to share
+  }
+  return copy;
+}
+
 std::string_view json_type_name(const rapidjson::Value& value) {
   switch (value.GetType()) {
     case rapidjson::kNullType:

@@ -25,6 +25,13 @@ inline std::string_view json_string(const rapidjson::Value& value) {
   return {value.GetString(), value.GetStringLength()};
 }
 
+// A deep copy that owns all its strings. PayloadReader parses in situ, so an item's
+// strings point into the reader's buffer as "const" strings, which rapidjson's copy
+// constructor and CopyFrom share instead of copying (rapidjson 1.1 has no
+// copyConstStrings): use this to keep an item beyond its callback.
+rapidjson::Value copy_json(const rapidjson::Value& value,
+                           rapidjson::MemoryPoolAllocator<>& allocator);
+
 // Member lookup without the allocation rapidjson's FindMember(const char*) avoids
 // anyway, plus a case-insensitive variant.
 const rapidjson::Value* find_member(const rapidjson::Value& object, std::string_view key,

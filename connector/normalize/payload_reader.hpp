@@ -54,7 +54,7 @@ class PayloadReader {
   // reports where; without, anything but whitespace after the value is an error.
   bool parse(std::string_view text, std::size_t* consumed, std::string& error);
 
-  std::string terminated_;  // the text being parsed, NUL-terminated for a StringStream
+  std::string terminated_;  // the text being parsed, NUL-terminated; in-situ strings point here
   rapidjson::MemoryPoolAllocator<> allocator_{64 * 1024};
   rapidjson::Document document_{&allocator_};
   std::string position_;

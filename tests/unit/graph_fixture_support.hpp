@@ -15,6 +15,7 @@
 
 #include "connector/core/arena.hpp"
 #include "connector/core/event.hpp"
+#include "connector/core/json_reader.hpp"
 #include "connector/core/time.hpp"
 #include "connector/normalize/normalizer.hpp"
 #include "connector/normalize/payload_reader.hpp"
@@ -41,7 +42,7 @@ class Fixture {
     reader.read(
         read_fixture_text(relative_path),
         [&](const PayloadItem& item) {
-          rapidjson::Value copy(item.value, document_.GetAllocator());
+          rapidjson::Value copy = copy_json(item.value, document_.GetAllocator());
           document_.PushBack(copy, document_.GetAllocator());
           contexts_.emplace_back(item.context);
         },
