@@ -1,6 +1,7 @@
 #include "connector/normalize/payload_reader.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include <rapidjson/error/en.h>
 
@@ -45,12 +46,38 @@ int depth_of(const rapidjson::Value& v, int limit) {
 
 }  // namespace
 
-std::string describe_json_parse_error(const rapidjson::Document& document) {
+std::string describe_json_parse_error(const rapidjson::ParseResult& result) {
   std::string reason = "invalid JSON at offset ";
-  reason += std::to_string(document.GetErrorOffset());
+  reason += std::to_string(result.Offset());
   reason += ": ";
-  reason += rapidjson::GetParseError_En(document.GetParseError());
+  reason += rapidjson::GetParseError_En(result.Code());
   return reason;
+}
+
+RetainedStackAllocator::~RetainedStackAllocator() {
+  for (Block& block : blocks_) std::free(block.memory);
+}
+
+void* RetainedStackAllocator::Realloc(void* original, std::size_t /*original_size*/,
+                                      std::size_t new_size) {
+  Block* block = nullptr;
+  if (original == nullptr) {
+    // A stack starting (again): the next block of this parse, kept from earlier parses.
+    if (next_ == blocks_.size()) blocks_.emplace_back();
+    block = &blocks_[next_++];
+  } else {
+    for (Block& b : blocks_) {
+      if (b.memory == original) block = &b;
+    }
+    if (block == nullptr) return nullptr;  // not ours: cannot happen
+  }
+  if (new_size <= block->capacity) return block->memory;
+  // Growing keeps the used part, as rapidjson expects of Realloc.
+  void* grown = std::realloc(block->memory, new_size);
+  if (grown == nullptr) return nullptr;
+  block->memory = grown;
+  block->capacity = new_size;
+  return grown;
 }
 
 bool PayloadReader::parse(std::string_view text, std::size_t* consumed, std::string& error) {
@@ -59,6 +86,7 @@ bool PayloadReader::parse(std::string_view text, std::size_t* consumed, std::str
   // terminated_ reuses its capacity; a NUL inside the text ends it exactly as the end
   // of a MemoryStream did, so offsets and messages are unchanged.
   terminated_.assign(text);
+  stack_allocator_.start_parse();
   // Valid UTF-8 (the normal case) is checked in one fast pass and parsed in situ without
   // the per-character validation; invalid text takes the validating parse so the error
   // and its offset are rapidjson's own, as before.
@@ -73,7 +101,8 @@ bool PayloadReader::parse(std::string_view text, std::size_t* consumed, std::str
     end = bytes.Tell();
   }
   if (document_.HasParseError()) {
-    error = describe_json_parse_error(document_);
+    error = describe_json_parse_error(
+        rapidjson::ParseResult(document_.GetParseError(), document_.GetErrorOffset()));
     return false;
   }
   if (consumed != nullptr) {

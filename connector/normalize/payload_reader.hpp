@@ -10,8 +10,10 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <rapidjson/document.h>
 
@@ -34,6 +36,32 @@ struct PayloadError {
   std::string reason;         // "invalid JSON at offset 17: Missing a comma or '}' ..."
 };
 
+// rapidjson frees its parse stacks after every parse (the reader's and the document's,
+// both from this allocator) and grows them again by reallocation on the next: this keeps
+// their blocks for the reader's lifetime instead. rapidjson calls Free statically, so
+// blocks cannot be returned one by one: each parse calls start_parse(), and a request
+// for a new block (a null `original`) takes the next one of this parse.
+class RetainedStackAllocator {
+ public:
+  static const bool kNeedFree = true;
+  RetainedStackAllocator() = default;
+  RetainedStackAllocator(const RetainedStackAllocator&) = delete;
+  RetainedStackAllocator& operator=(const RetainedStackAllocator&) = delete;
+  ~RetainedStackAllocator();
+  void start_parse() { next_ = 0; }
+  void* Malloc(std::size_t size) { return Realloc(nullptr, 0, size); }
+  void* Realloc(void* original, std::size_t original_size, std::size_t new_size);
+  static void Free(void*) {}
+
+ private:
+  struct Block {
+    void* memory = nullptr;
+    std::size_t capacity = 0;
+  };
+  std::vector<Block> blocks_;
+  std::size_t next_ = 0;
+};
+
 class PayloadReader {
  public:
   using ItemHandler = std::function<void(const PayloadItem&)>;
@@ -54,14 +82,22 @@ class PayloadReader {
   // reports where; without, anything but whitespace after the value is an error.
   bool parse(std::string_view text, std::size_t* consumed, std::string& error);
 
+  using Document = rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>,
+                                              RetainedStackAllocator>;
+  static constexpr std::size_t kPoolBlock = 64 * 1024;
+
   std::string terminated_;  // the text being parsed, NUL-terminated; in-situ strings point here
-  rapidjson::MemoryPoolAllocator<> allocator_{64 * 1024};
-  rapidjson::Document document_{&allocator_};
+  // The document's nodes go into pool_block_ first (kept across parses: Clear() frees
+  // only the extra chunks a large payload needed), so a typical message allocates nothing.
+  std::unique_ptr<char[]> pool_block_ = std::make_unique<char[]>(kPoolBlock);
+  rapidjson::MemoryPoolAllocator<> allocator_{pool_block_.get(), kPoolBlock, kPoolBlock};
+  RetainedStackAllocator stack_allocator_;
+  Document document_{&allocator_, 1024, &stack_allocator_};
   std::string position_;
   std::size_t items_ = 0;
 };
 
 // "Missing a comma or '}' after an object member." etc., with the byte offset.
-std::string describe_json_parse_error(const rapidjson::Document& document);
+std::string describe_json_parse_error(const rapidjson::ParseResult& result);
 
 }  // namespace secfeed
