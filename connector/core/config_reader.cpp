@@ -26,14 +26,19 @@ bool read_small_file(const std::string& path, std::size_t limit, std::string& ou
     error = std::strerror(errno);
     return false;
   }
-  // Bounded: a path such as /dev/zero must fail, not exhaust memory.
-  out.assign(limit + 1, '\0');
-  in.read(out.data(), std::streamsize(out.size()));
-  if (in.bad()) {
-    error = errno == EISDIR ? "is a directory" : "read error";
-    return false;
+  // Bounded: a path such as /dev/zero must fail, not exhaust memory. Read in chunks
+  // rather than into a buffer of `limit` bytes (16 MiB of zeroed pages per file).
+  out.clear();
+  char chunk[64 * 1024];
+  while (out.size() <= limit) {
+    in.read(chunk, std::streamsize(sizeof chunk));
+    if (in.bad()) {
+      error = errno == EISDIR ? "is a directory" : "read error";
+      return false;
+    }
+    out.append(chunk, std::size_t(in.gcount()));
+    if (in.eof()) break;
   }
-  out.resize(std::size_t(in.gcount()));
   if (out.size() > limit) {
     error = "larger than " + std::to_string(limit) + " bytes";
     return false;

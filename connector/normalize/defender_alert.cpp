@@ -55,17 +55,28 @@ void read_remediation_steps(ObjectReader& alert, Event& event, Arena& arena) {
   const std::string_view text = trim(json_string(*steps));
   if (text.empty()) return;
   if (text.front() == '[') {
-    rapidjson::Document decoded;
+    // One parser per thread, its pool block kept: a Document per alert allocated (and
+    // page-faulted in) a fresh 64 KB pool chunk every time.
+    struct Decoder {
+      char block[16 * 1024];
+      rapidjson::MemoryPoolAllocator<> pool{block, sizeof block};
+      rapidjson::Document document{&pool};
+    };
+    thread_local Decoder decoder;
+    rapidjson::Document& decoded = decoder.document;
     decoded.Parse(text.data(), text.size());
-    if (!decoded.HasParseError() && decoded.IsArray()) {
-      // The decoded document dies here: keep copies of its strings in the arena.
+    const bool decoded_array = !decoded.HasParseError() && decoded.IsArray();
+    if (decoded_array) {
+      // The decoded document is reused: keep copies of its strings in the arena.
       for (const rapidjson::Value& step : decoded.GetArray()) {
         if (step.IsString() && step.GetStringLength() > 0) {
           event.recommended_actions.push_back(arena.store(json_string(step)));
         }
       }
-      return;
     }
+    decoded.SetNull();
+    decoder.pool.Clear();
+    if (decoded_array) return;
   }
   event.recommended_actions.push_back(text);
 }

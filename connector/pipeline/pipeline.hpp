@@ -60,7 +60,7 @@ class Pipeline {
   DeadLetterOutput& dead_letters_;
   std::vector<std::unique_ptr<Sink>> sinks_;
   PipelineStats stats_;
-  std::string scratch_;
+  std::string scratch_;  // dispatch() encodes here (no co_await while in use)
   std::size_t running_ = 0;
   boost::asio::steady_timer all_stopped_;
 };
