@@ -186,13 +186,15 @@ run_flow() {
   local live_start live_rounds=0 next
   log "live phase: $live_seconds s, $live_per_tenant new alert(s) per tenant per second"
   live_start=$(date +%s.%N)
-  next=$(date +%s.%N)
+  next=$(date +%s%N)
   for ((live_rounds = 0; live_rounds < live_seconds; live_rounds++)); do
     emulator_api POST advance "{\"alerts\": $live_per_tenant, \"updates\": 0, \"visible_after_ms\": 0, \"join_incidents\": false}" >/dev/null ||
       die "advance failed"
-    next=$(python3 -c "import sys; print(float(sys.argv[1]) + 1)" "$next")
-    sleep "$(python3 -c "import sys,time; print(max(0, float(sys.argv[1]) - time.time()))" "$next")"
+    next=$((next + 1000000000))
+    local wait_ns=$((next - $(date +%s%N)))
+    ((wait_ns <= 0)) || sleep "$((wait_ns / 1000000000)).$(printf '%09d' $((wait_ns % 1000000000)))"
   done
+  LIVE_SPAN=$(python3 -c "import sys,time; print('%.1f' % (time.time() - float(sys.argv[1])))" "$live_start")
   LIVE_TOTAL=$((live_rounds * live_per_tenant * tenants))
   live_expected() { echo $((TRUTH + LIVE_TOTAL - $(dead_letters))); }
   ln -s secfeed.count "$WORK/live.count"
@@ -224,8 +226,8 @@ run_flow() {
     printf '| backfill | %s | %s | %s | %s | %s | %s | (backlog wait, not measured) |\n' \
       "$(result secfeed events)" "$(result secfeed eps)" "$(result secfeed cpu_per_100k)" \
       "$(result secfeed rss_mb)" "$(result secfeed drain_s)" "$(result secfeed startup_s)"
-    printf '| live (%s s, %s/s) | %s | | | %s | | | %s / %s / %s / %s (%s samples) |\n' \
-      "$live_seconds" "$((live_per_tenant * tenants))" "$LIVE_TOTAL" "$(result live rss_mb)" \
+    printf '| live (%s rounds in %s s, %s per round) | %s | | | %s | | | %s / %s / %s / %s (%s samples) |\n' \
+      "$live_seconds" "$LIVE_SPAN" "$((live_per_tenant * tenants))" "$LIVE_TOTAL" "$(result live rss_mb)" \
       "$(sed -n 's/^p50=//p' "$WORK/latency.result")" "$(sed -n 's/^p95=//p' "$WORK/latency.result")" \
       "$(sed -n 's/^p99=//p' "$WORK/latency.result")" "$(sed -n 's/^max=//p' "$WORK/latency.result")" \
       "$(sed -n 's/^samples=//p' "$WORK/latency.result")"
@@ -258,7 +260,7 @@ run_steady() {
   log "secfeed: $tenants tenants x 3 sources every ${interval}s; warm-up, then ${seconds}s measured"
   start_secfeed
   python3 "$HERE/steady_probe.py" "$SECFEED_PID" "http://127.0.0.1:$METRICS_PORT/metrics" \
-    "$((tenants * 3))" "$seconds" "$interval" >"$WORK/steady.result" 2>"$WORK/probe.log" ||
+    "$((tenants * 3))" "$seconds" "$interval" "$START_EPOCH" >"$WORK/steady.result" 2>"$WORK/probe.log" ||
     die "probe failed: $(tail -5 "$WORK/probe.log"; tail -5 "$WORK/secfeed.log")"
   kill -0 "$SECFEED_PID" 2>/dev/null || die "secfeed exited: $(tail -5 "$WORK/secfeed.log")"
   log "steady: $(tr '\n' ' ' <"$WORK/steady.result")"
@@ -273,7 +275,7 @@ run_steady() {
     machine_line
     echo
     echo "graph_alerts + graph_incidents (lag 30s) + secure_score (backfill_days 1) -> file sink (JSON)."
-    echo "Warm-up (first poll cycle of every poller, backfill): $(r warmup_s) s; measured window: $(r window_s) s."
+    echo "Warm-up (secfeed start until every poller completed its first round, the backfill): $(r warmup_s) s; measured window: $(r window_s) s."
     echo
     echo "| CPU % of one core | RSS at end MB | peak RSS MB | poll lateness max s (alerts / incidents) | lateness p50 / p99 s | rounds per poller in the window (min–max) | Secure Score cadence lateness max s |"
     echo "|---:|---:|---:|---|---|---|---:|"
@@ -284,7 +286,7 @@ run_steady() {
     echo
     echo "Lateness: secfeed_graph_poll_start_delay_seconds (round start − (previous round's start +"
     echo "interval)) over $(r rounds_seen) rounds (third round on) of $(r graph_pollers) graph pollers, scraped every 5 s."
-    echo "Secure Score: time between consecutive completions − interval ($(r secure_score_periods_seen) periods, ±5 s)."
+    echo "Secure Score: time between consecutive completions − interval ($(r secure_score_periods_seen) periods)."
     echo "The emulator delayed $served Graph responses."
   } | tee -a "$RESULTS"
 }

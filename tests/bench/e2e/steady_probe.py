@@ -13,10 +13,11 @@ through /proc and its /metrics endpoint and prints key=value lines.
    interval a round started) of every round seen in the window from the third round on
    (`secfeed_graph_polls_total` >= 3: the second round's delay is the backfill round's
    duration). Secure Score has no such gauge: its cadence is taken from the completion
-   times (last_success) instead: consecutive completions seen in the window, minus the
-   interval (resolution: SCRAPE seconds).
+   times (the last_success gauge's values) instead: consecutive completions in the
+   window, minus the interval.
 
-Usage: steady_probe.py PID METRICS_URL EXPECTED SECONDS INTERVAL_S [SCRAPE_S]
+Usage: steady_probe.py PID METRICS_URL EXPECTED SECONDS INTERVAL_S START_EPOCH [SCRAPE_S]
+(START_EPOCH: when secfeed was started; the warm-up is counted from it)
 """
 import re
 import sys
@@ -67,11 +68,16 @@ def main():
     import os
     pid, url, expected, seconds, interval = (int(sys.argv[1]), sys.argv[2], int(sys.argv[3]),
                                              float(sys.argv[4]), float(sys.argv[5]))
-    scrape_every = float(sys.argv[6]) if len(sys.argv) > 6 else 5.0
+    started = float(sys.argv[6])
+    scrape_every = float(sys.argv[7]) if len(sys.argv) > 7 else 5.0
     clk = os.sysconf("SC_CLK_TCK")
-    started = time.time()
     while True:
-        metrics = scrape(url)
+        try:
+            metrics = scrape(url)
+        except OSError as error:  # not listening yet
+            print("waiting for /metrics: %s" % error, file=sys.stderr, flush=True)
+            time.sleep(1)
+            continue
         done = sum(1 for (name, _, _), v in metrics.items()
                    if name == "secfeed_source_last_success_timestamp_seconds" and v > 0)
         if done >= expected:
