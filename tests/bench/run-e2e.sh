@@ -29,55 +29,17 @@
 # (at least 4): ~30 partitions for 50,000 alerts, ~860 for 1,000,000.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROOT=$PWD
+source tests/bench/e2e/lib.sh
 RECORDS=${1:-1000000}
-BUILD=${E2E_BUILD_DIR:-build/release-e2e}
-STUCK_AFTER=${E2E_TIMEOUT:-120}
-HERE=$ROOT/tests/bench/e2e
-RESULTS=$ROOT/build/bench/e2e-results.md
 RSYSLOGD=${RSYSLOGD:-/usr/sbin/rsyslogd}
 [[ $RECORDS =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [RECORDS]" >&2; exit 2; }
-
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-# ---- Processes and cleanup: every background process we start is killed on exit.
-PIDS=()
-WORK=$(mktemp -d /tmp/secfeed-e2e.XXXXXX)
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if [[ -n ${E2E_KEEP_WORK:-} ]]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-# first_line FILE KEY: waits (30 s) for a `KEY=value` line in FILE, prints value.
-first_line() {
-  for _ in $(seq 300); do
-    local line
-    line=$(grep -m1 "^$2=" "$1" 2>/dev/null || true)
-    [[ -n $line ]] && { echo "${line#*=}"; return; }
-    sleep 0.1
-  done
-  die "no '$2=' line in $1: $(head -c 2000 "$1" 2>/dev/null)"
-}
 
 # ---- 1. Build, input, broker.
 bash deploy/install-deps.sh >&2  # no-op when everything (rsyslog-kafka included) is present
 [[ -x $RSYSLOGD ]] || die "$RSYSLOGD missing (apt-get install rsyslog rsyslog-kafka)"
 [[ -e /usr/lib/x86_64-linux-gnu/rsyslog/imkafka.so || -n $(find /usr/lib -name imkafka.so 2>/dev/null) ]] ||
   die "rsyslog's imkafka module missing (apt-get install rsyslog-kafka)"
-log "building secfeed and the Kafka helpers in $BUILD (release)"
-cmake --preset release -B "$BUILD" -DSECFEED_TESTS=ON >"$WORK/cmake.log" ||
-  { cat "$WORK/cmake.log"; exit 1; }
-cmake --build "$BUILD" --target secfeed secfeed-kafka-broker secfeed-kafka-produce >"$WORK/build.log" ||
-  { tail -50 "$WORK/build.log"; exit 1; }
+e2e_build secfeed secfeed-kafka-broker secfeed-kafka-produce
 SECFEED=$ROOT/$BUILD/secfeed
 BROKER=$ROOT/$BUILD/bin/secfeed-kafka-broker
 PRODUCE=$ROOT/$BUILD/bin/secfeed-kafka-produce
@@ -101,66 +63,13 @@ produced=$("$PRODUCE" --bootstrap "$BOOTSTRAP" --topic e2e --round-robin "$INPUT
   die "produce failed: $(tail -5 "$WORK/produce.log")"
 [[ $produced == "produced $RECORDS" ]] || die "expected 'produced $RECORDS', got '$produced'"
 
-# ---- 2. Measurement helpers.
-CLK_TCK=$(getconf CLK_TCK)
-# cpu_ticks PID: utime+stime of every thread of the process (fields 14 and 15 of stat).
-cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
-peak_rss_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
-
+# ---- 2. Receivers.
 # start_receiver NAME: starts a counting receiver; sets RECV_PORT, status in $WORK/NAME.count.
 start_receiver() {
   python3 "$HERE/count_receiver.py" "$WORK/$1.count" >"$WORK/$1.recv.out" 2>"$WORK/$1.recv.log" &
   PIDS+=($!)
   RECV_PORT=$(first_line "$WORK/$1.recv.out" port)
 }
-
-# measure NAME PID START_EPOCH EXPECTED_CMD: waits until the receiver has counted
-# $(EXPECTED_CMD) events (re-evaluated: dead letters may still arrive), then samples the
-# process; fails if nothing new arrives for $STUCK_AFTER s or the process exits.
-# Sets R_<field>_NAME.
-measure() {
-  local name=$1 pid=$2 start=$3 expected_cmd=$4
-  local count=0 first=0 last=0 expected seen=-1 idle_since
-  idle_since=$(date +%s)
-  while :; do
-    read -r count first last <"$WORK/$name.count"
-    expected=$($expected_cmd)
-    ((count >= expected)) && break
-    kill -0 "$pid" 2>/dev/null || die "$name exited early after $count of $expected events (log: $(tail -5 "$WORK/$name.log"))"
-    if ((count != seen)); then
-      seen=$count
-      idle_since=$(date +%s)
-    elif (($(date +%s) - idle_since > STUCK_AFTER)); then
-      die "$name stuck at $count of $expected events for ${STUCK_AFTER}s (log: $(tail -5 "$WORK/$name.log"))"
-    fi
-    sleep 0.2
-  done
-  local ticks rss
-  ticks=$(cpu_ticks "$pid")
-  rss=$(peak_rss_kb "$pid")
-  sleep 1  # anything beyond the expected count shows up now
-  read -r count first last <"$WORK/$name.count"
-  python3 - "$name" "$count" "$expected" "$first" "$last" "$start" "$ticks" "$CLK_TCK" "$rss" \
-    >"$WORK/$name.result" <<'PY'
-import sys
-name, count, expected = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-first, last, start = (float(x) for x in sys.argv[4:7])
-ticks, clk, rss_kb = int(sys.argv[7]), int(sys.argv[8]), int(sys.argv[9])
-span = max(last - first, 1e-6)
-cpu = ticks / clk
-print("events=%d" % count)
-print("expected=%d" % expected)
-print("eps=%.0f" % (count / span))
-print("drain_s=%.2f" % span)
-print("startup_s=%.2f" % (first - start))
-print("wall_s=%.2f" % (last - start))
-print("cpu_s=%.2f" % cpu)
-print("cpu_per_100k=%.2f" % (cpu * 100000 / count))
-print("rss_mb=%.1f" % (rss_kb / 1024))
-PY
-  log "$name: $(tr '\n' ' ' <"$WORK/$name.result")"
-}
-result() { sed -n "s/^$2=//p" "$WORK/$1.result"; }
 
 # ---- 3. Run A: secfeed.
 start_receiver secfeed
@@ -228,7 +137,6 @@ measure rsyslog "$RSYSLOG_PID" "$start" rsyslog_expected
 kill -TERM "$RSYSLOG_PID" 2>/dev/null || true
 
 # ---- 5. Report.
-CPU_MODEL=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
 ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.2f' % (a / b) if b else 'n/a')" "$1" "$2"; }
 row() {
   printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$(result "$1" eps)" \
@@ -239,7 +147,7 @@ row() {
   echo
   echo "### $(date -u +%Y-%m-%dT%H:%M:%SZ): $RECORDS alerts ($((BYTES / RECORDS)) B average, $PARTITIONS partitions)"
   echo
-  echo "CPU: $CPU_MODEL, $(nproc) cores; load average before the report: $(cut -d' ' -f1-3 /proc/loadavg)"
+  machine_line
   echo
   echo "| connector | events/s | CPU s per 100k events | peak RSS MB | drain s | startup s | events delivered |"
   echo "|---|---:|---:|---:|---:|---:|---:|"

@@ -59,7 +59,20 @@ bool version_of(const rapidjson::Value& item, std::string_view time_field, std::
   return true;
 }
 
+// Monotonic: the planned start must not move with wall-clock steps.
+std::int64_t steady_now_ms() {
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
+
+std::int64_t poll_start_delay_ms(std::optional<std::int64_t> previous_start_ms,
+                                 std::int64_t planned_delay_ms, std::int64_t start_ms) {
+  if (!previous_start_ms) return 0;
+  return std::max<std::int64_t>(0, start_ms - (*previous_start_ms + planned_delay_ms));
+}
 
 struct TenantPoller::PageResult {
   std::string_view next_link;
@@ -99,7 +112,14 @@ TenantPoller::TenantPoller(asio::any_io_executor executor, Pipeline& pipeline, S
           tenant_labels(options_))),
       last_success_metric_(metrics::Registry::global().gauge(
           "secfeed_source_last_success_timestamp_seconds",
-          "When the last polling round completed (Unix time)", tenant_labels(options_))) {
+          "When the last polling round completed (Unix time)", tenant_labels(options_))),
+      rounds_metric_(metrics::Registry::global().counter(
+          "secfeed_graph_polls_total", "Polling rounds started", tenant_labels(options_))),
+      start_delay_metric_(metrics::Registry::global().gauge(
+          "secfeed_graph_poll_start_delay_seconds",
+          "How much later than planned (previous round's start + interval, or + the backoff "
+          "after a failure) the last polling round started",
+          tenant_labels(options_))) {
   if (!options_.now_ms) options_.now_ms = system_now_ms;
   HealthRegistry::global().set("source", options_.source_name, options_.tenant_id, false,
                                "first poll pending");
@@ -353,10 +373,17 @@ asio::awaitable<bool> TenantPoller::poll_once() {
 
 asio::awaitable<void> TenantPoller::run() {
   while (!stopping_) {
+    const std::int64_t start = steady_now_ms();
+    start_delay_metric_.set(
+        static_cast<double>(poll_start_delay_ms(previous_start_ms_, planned_delay_ms_, start)) /
+        1000.0);
+    rounds_metric_.inc();
+    previous_start_ms_ = start;
     const bool completed = co_await poll_once();
     if (stopping_) break;
     milliseconds delay = options_.interval;
     if (!completed) delay = std::max(options_.interval, backoff_.next(consecutive_failures_));
+    planned_delay_ms_ = delay.count();
     sleep_.expires_after(delay);
     co_await sleep_.async_wait(asio::as_tuple(asio::use_awaitable));
   }

@@ -44,6 +44,15 @@ struct GraphPollStats {
   std::atomic<std::size_t> failing_tenants{0};
 };
 
+// How much later than planned a polling round starts: planned is the previous round's
+// start plus the delay the loop chose after it (the interval, or the backoff after a
+// failure). The loop sleeps that delay after a round *ends*, so this is the previous
+// round's duration (paging, queueing for a connection or a page slot) plus the timer's
+// own lateness: what stretches "every interval" for this tenant. 0 for the first round
+// (no previous start) and never negative.
+std::int64_t poll_start_delay_ms(std::optional<std::int64_t> previous_start_ms,
+                                 std::int64_t planned_delay_ms, std::int64_t start_ms);
+
 // Fetches one page: production binds graph_get to the tenant; tests script it.
 using GraphFetch = std::function<boost::asio::awaitable<GraphResponse>(std::string url)>;
 
@@ -123,6 +132,11 @@ class TenantPoller {
   metrics::Counter& throttled_metric_;
   metrics::Counter& failures_metric_;
   metrics::Gauge& last_success_metric_;
+  metrics::Counter& rounds_metric_;
+  metrics::Gauge& start_delay_metric_;
+  // The last round's start (steady clock, ms) and the delay planned after it.
+  std::optional<std::int64_t> previous_start_ms_;
+  std::int64_t planned_delay_ms_ = 0;
   std::map<int, metrics::Counter*> requests_metric_;
 };
 
