@@ -46,7 +46,7 @@ TEST(PayloadReaderUtf8Tail, FuzzerFoundTokenErrorBody) {
   // Content-Length 214 ends the body right after the lead byte 0xE1 (in "tr\xE1ce_id").
   const std::string text = response.substr(body + 4, 214);
   EXPECT_EQ(errors_of(text),
-            std::vector<std::string>{"invalid JSON at offset 212: Invalid encoding in string."});
+            std::vector<std::string>{"invalid JSON at offset 213: Invalid encoding in string."});
 }
 
 }  // namespace
