@@ -29,6 +29,7 @@
 #include "connector/core/text.hpp"
 #include "connector/net/connection_pool.hpp"
 #include "connector/net/decompress.hpp"
+#include "connector/net/http_response.hpp"
 
 namespace secfeed::net {
 namespace asio = boost::asio;
@@ -42,7 +43,6 @@ using namespace asio::experimental::awaitable_operators;
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
 
 struct Connection final : PooledConnection {
   explicit Connection(const asio::any_io_executor& executor) : plain(std::in_place, executor) {}
@@ -97,6 +97,33 @@ struct Target {
 };
 
 }  // namespace
+
+void configure_response_parser(ResponseParser& parser, std::size_t max_body_bytes,
+                               bool head_request) {
+  parser.body_limit(max_body_bytes);
+  parser.header_limit(kMaxResponseHeaderBytes);
+  if (head_request) parser.skip(true);
+}
+
+HttpResult to_http_result(const ResponseParser::value_type& response, std::size_t max_body_bytes) {
+  HttpResult result;
+  result.status = static_cast<int>(response.result_int());
+  for (const auto& field : response) {
+    result.headers.add(std::string(field.name_string()), std::string(field.value()));
+  }
+  const auto encoding = response[http::field::content_encoding];
+  const auto status = decode_content({encoding.data(), encoding.size()}, response.body(),
+                                     max_body_bytes, result.body);
+  if (status == DecodeStatus::too_large) {
+    return failure(HttpError::body_too_large, "decoded response body exceeds the limit");
+  }
+  if (status != DecodeStatus::ok) {
+    return failure(HttpError::protocol,
+                   "cannot decode Content-Encoding '" + std::string(encoding) + "'" +
+                       (status == DecodeStatus::corrupt ? ": corrupt data" : ": unsupported"));
+  }
+  return result;
+}
 
 struct HttpClient::Impl {
   Impl(asio::any_io_executor executor_in, HttpClientOptions options_in)
@@ -320,33 +347,16 @@ asio::awaitable<HttpResult> HttpClient::Impl::exchange(Stream& stream, Connectio
   (void)written;
   if (write_ec) co_return classify(write_ec, "sending the request");
 
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(options.max_body_bytes);
-  parser.header_limit(kMaxHeaderBytes);
-  if (verb == http::verb::head) parser.skip(true);
+  ResponseParser parser;
+  configure_response_parser(parser, options.max_body_bytes, verb == http::verb::head);
   auto [read_ec, read] = co_await http::async_read(stream, connection.buffer, parser, kTuple);
   (void)read;
   got_response_bytes = parser.got_some();
   if (read_ec) co_return classify(read_ec, "reading the response");
 
   auto& response = parser.get();
-  HttpResult result;
-  result.status = static_cast<int>(response.result_int());
-  for (const auto& field : response) {
-    result.headers.add(std::string(field.name_string()), std::string(field.value()));
-  }
-  const auto encoding = response[http::field::content_encoding];
-  const auto status = decode_content({encoding.data(), encoding.size()}, response.body(),
-                                     options.max_body_bytes, result.body);
-  if (status == DecodeStatus::too_large) {
-    co_return failure(HttpError::body_too_large, "decoded response body exceeds the limit");
-  }
-  if (status != DecodeStatus::ok) {
-    co_return failure(HttpError::protocol,
-                      "cannot decode Content-Encoding '" + std::string(encoding) + "'" +
-                          (status == DecodeStatus::corrupt ? ": corrupt data" : ": unsupported"));
-  }
-  keep_alive = response.keep_alive();
+  HttpResult result = to_http_result(response, options.max_body_bytes);
+  if (result.transport_ok()) keep_alive = response.keep_alive();
   co_return result;
 }
 

@@ -24,6 +24,7 @@ constexpr unsigned kInsituParseFlags = kParseFlags | rapidjson::kParseInsituFlag
 // Validating UTF-8 inside the parser decodes every character; see parse().
 constexpr unsigned kValidatingParseFlags = kParseFlags | rapidjson::kParseValidateEncodingFlag;
 constexpr int kMaxDepth = 64;
+constexpr std::size_t kUtf8MaxContinuationBytes = 3;  // after a 4-byte sequence's lead
 
 int depth_of(const rapidjson::Value& v, int limit) {
   if (limit < 0) return 1;
@@ -86,6 +87,11 @@ bool PayloadReader::parse(std::string_view text, std::size_t* consumed, std::str
   // terminated_ reuses its capacity; a NUL inside the text ends it exactly as the end
   // of a MemoryStream did, so offsets and messages are unchanged.
   terminated_.assign(text);
+  // rapidjson's UTF-8 validation takes a lead byte's continuation bytes without looking
+  // for the terminator: a lead byte last in the text read up to 3 bytes past the NUL
+  // (found by tests/fuzz/fuzz_http_response). The padding keeps those reads inside the
+  // buffer; the first NUL still ends the text.
+  terminated_.append(kUtf8MaxContinuationBytes, '\0');
   stack_allocator_.start_parse();
   // Valid UTF-8 (the normal case) is checked in one fast pass and parsed in situ without
   // the per-character validation; invalid text takes the validating parse so the error

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (preset `fuzz`, clang) and runs each for a bounded time,
-# seeded from the test fixtures. Usage: tests/fuzz/run-fuzzers.sh [SECONDS_PER_TARGET]
+# seeded from the test fixtures (and the hand-made seeds in tests/fuzz/corpus/<target>).
+# Usage: tests/fuzz/run-fuzzers.sh [SECONDS_PER_TARGET]
 # A crash leaves its input in build/fuzz/findings/ and fails the script: turn it into a
 # regression test (add the input to tests/fixtures and a unit test) before fixing.
 set -euo pipefail
@@ -17,6 +18,8 @@ for target in build/fuzz/tests/fuzz/fuzz_*; do
   name=$(basename "$target")
   case "$name" in
     fuzz_config) seeds=(deploy/examples) ;;
+    fuzz_connection_string | fuzz_http_response | fuzz_disk_buffer_record)
+      seeds=("tests/fuzz/corpus/$name") ;;
     fuzz_normalize_mdc) seeds=(tests/fixtures/defender) ;;
     fuzz_normalize_auto) seeds=(tests/fixtures/graph tests/fixtures/defender) ;;
     *) seeds=(tests/fixtures/graph) ;;

@@ -3,7 +3,8 @@
 # test broker -> secfeed run (eventhub source) -> file sink, with metrics.listen on
 # port 0 (the real port is read from the "metrics: listening on" log line):
 #   1. /metrics: exact counter values equal the generator's ground truth (messages,
-#      records, events, poison records, delivered events and bytes); content type;
+#      records, events, poison records, delivered events and bytes); consumer lag 0 on
+#      every partition after the drain; content type;
 #      /healthz; /readyz JSON with every component ready; 404 elsewhere;
 #   2. a syslog sink whose receiver is down: /readyz answers 503 naming that sink,
 #      its retry counter grows, and the file sink stays ready.
@@ -76,6 +77,11 @@ start_secfeed one
 wait_for 90 "$events events in the file sink" has_lines "$events" "$WORK/one.jsonl"
 wait_for 30 "the delivered counter" metric_is "$URL_one" 'secfeed_sink_events_delivered_total{sink="out"}' "$events"
 sleep 1  # anything beyond the expected counts would show up now
+# Consumer lag (refreshed once a second from the cached watermarks): drained, so 0 on
+# each of m1's two partitions, and no series for anything else.
+lag() { metric "$URL_one" "secfeed_eventhub_consumer_lag{source=\"mdc\",topic=\"m1\",partition=\"$1\"}"; }
+wait_for 15 "consumer lag 0 on partitions 0 and 1" eval '[[ $(lag 0) == 0 && $(lag 1) == 0 ]]'
+expect_eq "consumer lag series" 2 "$(scrape "$URL_one" | grep -c '^secfeed_eventhub_consumer_lag{')"
 
 expect_eq "messages consumed" "$messages" "$(metric "$URL_one" 'secfeed_eventhub_messages_total{source="mdc"}')"
 # The source counts the records it could read out of a message: the wrong-type poison

@@ -15,6 +15,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "connector/core/metrics.hpp"
 #include "connector/pipeline/pipeline.hpp"
 #include "tests/unit/support/run_process.hpp"
 #include "tests/unit/support/scripted_sink.hpp"
@@ -252,6 +253,76 @@ TEST_F(EventHubSourceTest, NothingIsCommittedWhileTheSinkCannotDeliver) {
   for (std::int64_t offset : hub_.committed("g2")) {
     EXPECT_LT(offset, 0) << "no partition may be committed before delivery";
   }
+}
+
+// secfeed_eventhub_consumer_lag{source="mdc",topic=kTopic,partition=P}, "" when absent.
+std::string lag_sample(int partition) {
+  const std::string prefix = std::string("secfeed_eventhub_consumer_lag{source=\"mdc\",topic=\"") +
+                             kTopic + "\",partition=\"" + std::to_string(partition) + "\"} ";
+  const std::string text = metrics::Registry::global().render();
+  const std::size_t at = text.find(prefix);
+  if (at == std::string::npos) return "";
+  const std::size_t value = at + prefix.size();
+  return text.substr(value, text.find('\n', value) - value);
+}
+
+TEST_F(EventHubSourceTest, ConsumerLagShowsTheBacklogWhileTheSinkIsDownThenDrainsToZero) {
+  // 200 messages on partition 0; a sink that does not deliver and queues at most 5
+  // events, with one queued batch of 5 in the source: fetching stops (backpressure) long
+  // before the end, so the lag stays high until the sink comes back.
+  for (int i = 0; i < 200; ++i) hub_.produce(0, assessment(i));
+  hub_.flush();
+  Pipeline pipeline(io_.get_executor(), *dead_letters_);
+  SinkOptions sink_options;
+  sink_options.name = "down";
+  sink_options.queue_max_events = 5;
+  sink_options.batch_max_events = 5;
+  sink_options.retry_initial = milliseconds(5);
+  sink_options.retry_max = milliseconds(10);
+  auto sink = std::make_unique<testing::ScriptedSink>(io_.get_executor(), sink_options,
+                                                      dead_letters_.get());
+  testing::ScriptedSink* down = sink.get();
+  down->hold = true;
+  pipeline.add_sink(std::move(sink));
+  EventHubSourceOptions o = options("g-lag");
+  o.max_batch_messages = 5;
+  o.max_queued_batches = 1;
+  EventHubSource source(io_.get_executor(), pipeline, o);
+  std::string error;
+  ASSERT_TRUE(source.start(error)) << error;
+  pipeline.start();
+  bool finished = false;
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        co_await source.run();
+        co_await pipeline.stop();
+        finished = true;
+      },
+      asio::detached);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  const auto run_while = [&](const std::function<bool()>& waiting) {
+    while (waiting() && std::chrono::steady_clock::now() < deadline) {
+      io_.run_for(milliseconds(50));
+    }
+  };
+  run_while([] { return lag_sample(0).empty(); });
+  io_.run_for(milliseconds(1500));  // one more refresh, with fetching paused by now
+  const std::string backlog = lag_sample(0);
+  ASSERT_FALSE(backlog.empty()) << "no lag series for partition 0";
+  // Read at most a few dozen: the sink's queue and retried batch, the message waiting to
+  // be queued, the source's queued and pending batches.
+  EXPECT_GT(std::stoll(backlog), 100) << "consumed " << source.stats().messages.load();
+  EXPECT_LE(std::stoll(backlog), 200);
+
+  down->hold = false;  // the sink is back: everything is read and the lag drains
+  run_while([&] { return down->delivered.size() < 200 || lag_sample(0) != "0"; });
+  EXPECT_EQ(down->delivered.size(), 200u);
+  EXPECT_EQ(lag_sample(0), "0");
+  source.stop_fetching();
+  run_while([&] { return !finished; });
+  source.finish();
+  EXPECT_EQ(lag_sample(0), "") << "no series once the source stopped consuming";
 }
 
 TEST_F(EventHubSourceTest, OauthBearerTokensComeFromTheTokenFunction) {

@@ -17,6 +17,7 @@
 #include "connector/normalize/payload_reader.hpp"
 #include "connector/pipeline/kafka_conf.hpp"
 #include "connector/pipeline/pipeline.hpp"
+#include "connector/sources/eventhub/consumer_lag.hpp"
 
 namespace secfeed {
 
@@ -47,6 +48,8 @@ constexpr const char* kComponent = "eventhub";
 // How long a fetched batch may wait for room in the queue before the partitions are
 // paused (see poll_loop).
 constexpr std::chrono::milliseconds kPauseAfter{250};
+// How often the consumer lag gauges are refreshed (from cached watermarks: cheap).
+constexpr std::chrono::seconds kLagInterval{1};
 
 }  // namespace
 
@@ -57,7 +60,8 @@ struct EventHubSource::Impl {
         pipeline(pipeline),
         options(options),
         stats(stats),
-        channel(executor, options.max_queued_batches) {}
+        channel(executor, options.max_queued_batches),
+        lag(options.name, options.topic) {}
 
   ~Impl() {
     aborting = true;
@@ -71,6 +75,7 @@ struct EventHubSource::Impl {
   void handle(rd_kafka_message_t* message, FetchedBatch& batch);
   void commit(const std::vector<PartitionTracker::Commit>& commits, bool async);
   void set_paused(bool pause);
+  void update_lag();
   void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
   asio::awaitable<void> process(const Fetched& fetched);
 
@@ -114,6 +119,7 @@ struct EventHubSource::Impl {
   EventHubSourceStats& stats;
   BatchChannel channel;
   PartitionTracker tracker;
+  ConsumerLagGauges lag;  // poll thread only (and finish(), after it ended)
   rd_kafka_t* rk = nullptr;
   std::thread poller;
   std::atomic<bool> stopping{false}, aborting{false};
@@ -205,6 +211,7 @@ void EventHubSource::Impl::on_rebalance(rd_kafka_resp_err_t err,
   // forget them; their in-flight messages are still delivered but never committed from
   // here (the new owner re-reads them: at-least-once duplicates, bounded and counted).
   std::vector<std::shared_ptr<PartitionState>> states = tracker.revoke(ids);
+  for (std::int32_t id : ids) lag.remove(id);
   if (!rd_kafka_assignment_lost(rk)) commit(PartitionTracker::take_committable(states), false);
   for (const auto& state : states) {
     const std::size_t abandoned = state->offsets.in_flight();
@@ -256,6 +263,24 @@ void EventHubSource::Impl::set_paused(bool pause) {
   paused = pause;
 }
 
+void EventHubSource::Impl::update_lag() {
+  rd_kafka_topic_partition_list_t* assignment = nullptr;
+  if (rd_kafka_assignment(rk, &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  // The position is the offset after the last message consume_poll returned to us.
+  if (rd_kafka_position(rk, assignment) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    for (int i = 0; i < assignment->cnt; ++i) {
+      const rd_kafka_topic_partition_t& p = assignment->elems[i];
+      std::int64_t low = RD_KAFKA_OFFSET_INVALID, high = RD_KAFKA_OFFSET_INVALID;
+      if (rd_kafka_get_watermark_offsets(rk, p.topic, p.partition, &low, &high) !=
+          RD_KAFKA_RESP_ERR_NO_ERROR) {
+        continue;
+      }
+      if (const auto value = consumer_lag(low, high, p.offset)) lag.set(p.partition, *value);
+    }
+  }
+  rd_kafka_topic_partition_list_destroy(assignment);
+}
+
 void EventHubSource::Impl::handle(rd_kafka_message_t* message, FetchedBatch& batch) {
   MessagePtr owned(message);
   if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -296,7 +321,7 @@ void EventHubSource::Impl::handle(rd_kafka_message_t* message, FetchedBatch& bat
 
 void EventHubSource::Impl::poll_loop() {
   auto last_commit = std::chrono::steady_clock::now();
-  auto pending_since = last_commit;
+  auto pending_since = last_commit, last_lag = last_commit;
   BatchPtr pending;
   while (!stopping.load()) {
     if (pending) {
@@ -330,6 +355,10 @@ void EventHubSource::Impl::poll_loop() {
     if (now - last_commit >= options.commit_interval) {
       commit(tracker.take_committable(), true);
       last_commit = now;
+    }
+    if (now - last_lag >= kLagInterval) {
+      update_lag();
+      last_lag = now;
     }
   }
   // Hand over what was fetched, then the end marker (unless shutdown is aborting).
@@ -427,6 +456,7 @@ void EventHubSource::finish() {
   impl_->commit(impl_->tracker.take_committable(), false);
   // Leaves the group; the revoke callback commits anything delivered meanwhile.
   rd_kafka_consumer_close(impl_->rk);
+  impl_->lag.remove_all();  // no longer consuming: no lag to report
 }
 
 std::string EventHubSource::status() const {
