@@ -62,6 +62,14 @@ struct TlsDefaultsConfig {
   std::string ca_file;  // empty: the system trust store
 };
 
+// Connections of the HTTPS client (Graph, Entra ID, the Logs Ingestion API). Every tenant
+// talks to the same Graph host, so the per-host limit is how many Graph requests can be
+// in flight across all tenants: 1,000 tenants polled every minute need far more than 4.
+struct HttpConfig {
+  std::size_t max_connections_per_host = 16;
+  std::size_t max_connections_total = 64;
+};
+
 // HTTP(S) CONNECT proxy for Graph, Entra ID and the Logs Ingestion API.
 struct ProxyConfig {
   std::string url;                    // http://host:port; empty: no proxy
@@ -305,6 +313,7 @@ struct Config {
   DeadLetterConfig dead_letter;
   TlsDefaultsConfig tls;
   ProxyConfig proxy;
+  HttpConfig http;
   std::vector<std::pair<Cloud, CloudEndpoints>> clouds;  // effective table, every cloud
   std::vector<TenantConfig> tenants;
   std::vector<SourceConfig> sources;

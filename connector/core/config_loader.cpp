@@ -74,6 +74,21 @@ void read_top_level(MapReader& root, Config& config) {
     config.tls.ca_file = tls->string_or("ca_file", "");
     tls->finish();
   }
+  if (auto http = root.map("http")) {
+    HttpConfig& limits = config.http;
+    limits.max_connections_per_host =
+        static_cast<std::size_t>(http->integer("max_connections_per_host", 1, 1024)
+                                     .value_or(std::int64_t(limits.max_connections_per_host)));
+    limits.max_connections_total =
+        static_cast<std::size_t>(http->integer("max_connections_total", 1, 4096)
+                                     .value_or(std::int64_t(limits.max_connections_total)));
+    if (limits.max_connections_per_host > limits.max_connections_total) {
+      http->fail("max_connections_per_host", "is larger than max_connections_total (" +
+                                                 std::to_string(limits.max_connections_total) +
+                                                 ")");
+    }
+    http->finish();
+  }
   if (auto proxy = root.map("proxy")) {
     config.proxy.url = proxy->required_string("url");
     const auto url = parse_url(config.proxy.url);

@@ -10,6 +10,8 @@ namespace secfeed::net {
 HttpClientOptions http_client_options(const Config& config) {
   HttpClientOptions options;
   options.ca_file = config.tls.ca_file;
+  options.max_connections_per_host = config.http.max_connections_per_host;
+  options.max_connections_total = config.http.max_connections_total;
   options.proxy.url = config.proxy.url;
   options.proxy.username = config.proxy.username;
   options.proxy.password = config.proxy.password.reveal();

@@ -453,5 +453,20 @@ TEST(ConfigErrorsTest, FileErrors) {
       "test.yaml:4:25: tenants[0].client_secret_file: the file \"" + empty.path() + "\" is empty");
 }
 
+TEST(ConfigErrorsTest, HttpConnectionLimits) {
+  EXPECT_EQ(load_error(kTenantYaml + kAlertsToFile + "http: {max_connections_per_host: 0}\n"),
+            "test.yaml:7:34: http.max_connections_per_host: expected an integer 1..1024, "
+            "got 0");
+  EXPECT_EQ(load_error(kTenantYaml + kAlertsToFile +
+                       "http: {max_connections_per_host: 100, max_connections_total: 50}\n"),
+            "test.yaml:7:34: http.max_connections_per_host: is larger than "
+            "max_connections_total (50)");
+  const Config config =
+      load_config_string(kTenantYaml + kAlertsToFile + "http: {max_connections_per_host: 48}\n",
+                         "test.yaml", testing::test_options({}));
+  EXPECT_EQ(config.http.max_connections_per_host, 48u);
+  EXPECT_EQ(config.http.max_connections_total, 64u);
+}
+
 }  // namespace
 }  // namespace secfeed
