@@ -21,11 +21,14 @@ constexpr const char* kSchema =
     "  PRIMARY KEY (scope, id, version)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS seen_expiry ON seen (scope, expires_ms);";
 
-// RAII prepared statement.
+// A cached prepared statement in use: bound on the way in, reset on the way out (an
+// unfinished SELECT would keep a read transaction open), unbound by prepared().
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
-  ~Statement() { sqlite3_finalize(stmt_); }
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~Statement() {
+    if (stmt_ != nullptr) sqlite3_reset(stmt_);
+  }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   bool ok() const { return stmt_ != nullptr; }
@@ -50,7 +53,7 @@ class Statement {
   std::int64_t integer(int column) { return sqlite3_column_int64(stmt_, column); }
 
  private:
-  sqlite3_stmt* stmt_ = nullptr;
+  sqlite3_stmt* stmt_;
 };
 
 }  // namespace
@@ -79,7 +82,23 @@ std::unique_ptr<StateStore> StateStore::open(const std::string& dir, std::string
 }
 
 StateStore::~StateStore() {
+  for (const auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
   sqlite3_close(db_);
+}
+
+sqlite3_stmt* StateStore::prepared(const char* sql) {
+  auto it = statements_.find(sql);
+  if (it != statements_.end()) {
+    sqlite3_clear_bindings(it->second);
+    return it->second;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return nullptr;
+  }
+  statements_.emplace(sql, stmt);
+  return stmt;
 }
 
 bool StateStore::exec(const char* sql, std::string& error) {
@@ -94,7 +113,7 @@ bool StateStore::exec(const char* sql, std::string& error) {
 
 std::optional<std::string> StateStore::get(std::string_view scope, std::string_view key) {
   std::lock_guard lock(mutex_);
-  Statement q(db_, "SELECT value FROM checkpoint WHERE scope = ?1 AND key = ?2");
+  Statement q(prepared("SELECT value FROM checkpoint WHERE scope = ?1 AND key = ?2"));
   if (!q.ok()) return std::nullopt;
   q.bind(1, scope).bind(2, key);
   if (q.step() != SQLITE_ROW) return std::nullopt;
@@ -103,7 +122,7 @@ std::optional<std::string> StateStore::get(std::string_view scope, std::string_v
 
 bool StateStore::seen(std::string_view scope, std::string_view id, std::string_view version) {
   std::lock_guard lock(mutex_);
-  Statement q(db_, "SELECT 1 FROM seen WHERE scope = ?1 AND id = ?2 AND version = ?3");
+  Statement q(prepared("SELECT 1 FROM seen WHERE scope = ?1 AND id = ?2 AND version = ?3"));
   if (!q.ok()) return false;
   q.bind(1, scope).bind(2, id).bind(3, version);
   return q.step() == SQLITE_ROW;
@@ -111,7 +130,7 @@ bool StateStore::seen(std::string_view scope, std::string_view id, std::string_v
 
 std::size_t StateStore::seen_count(std::string_view scope) {
   std::lock_guard lock(mutex_);
-  Statement q(db_, "SELECT COUNT(*) FROM seen WHERE scope = ?1");
+  Statement q(prepared("SELECT COUNT(*) FROM seen WHERE scope = ?1"));
   if (!q.ok()) return 0;
   q.bind(1, scope);
   return q.step() == SQLITE_ROW ? static_cast<std::size_t>(q.integer(0)) : 0;
@@ -127,9 +146,9 @@ bool StateStore::commit(const Commit& commit, std::string& error) {
     return false;
   };
   {
-    Statement put(db_,
-                  "INSERT INTO checkpoint (scope, key, value) VALUES (?1, ?2, ?3) "
-                  "ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value");
+    Statement put(
+        prepared("INSERT INTO checkpoint (scope, key, value) VALUES (?1, ?2, ?3) "
+                 "ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value"));
     if (!put.ok()) return fail("prepare checkpoint");
     for (const Commit::Value& v : commit.values) {
       put.bind(1, commit.scope).bind(2, v.key).bind(3, v.value);
@@ -138,10 +157,10 @@ bool StateStore::commit(const Commit& commit, std::string& error) {
     }
   }
   {
-    Statement remember(db_,
-                       "INSERT INTO seen (scope, id, version, expires_ms) VALUES (?1, ?2, ?3, ?4) "
-                       "ON CONFLICT (scope, id, version) DO UPDATE SET "
-                       "expires_ms = max(expires_ms, excluded.expires_ms)");
+    Statement remember(
+        prepared("INSERT INTO seen (scope, id, version, expires_ms) VALUES (?1, ?2, ?3, ?4) "
+                 "ON CONFLICT (scope, id, version) DO UPDATE SET "
+                 "expires_ms = max(expires_ms, excluded.expires_ms)"));
     if (!remember.ok()) return fail("prepare seen");
     for (const Commit::Seen& s : commit.seen) {
       remember.bind(1, commit.scope).bind(2, s.id).bind(3, s.version).bind(4, s.expires_ms);
@@ -150,7 +169,7 @@ bool StateStore::commit(const Commit& commit, std::string& error) {
     }
   }
   if (commit.forget_before_ms) {
-    Statement forget(db_, "DELETE FROM seen WHERE scope = ?1 AND expires_ms < ?2");
+    Statement forget(prepared("DELETE FROM seen WHERE scope = ?1 AND expires_ms < ?2"));
     if (!forget.ok()) return fail("prepare expiry");
     forget.bind(1, commit.scope).bind(2, *commit.forget_before_ms);
     if (forget.step() != SQLITE_DONE) return fail("expire seen");

@@ -18,9 +18,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace secfeed {
 
@@ -60,8 +62,13 @@ class StateStore {
  private:
   explicit StateStore(sqlite3* db) : db_(db) {}
   bool exec(const char* sql, std::string& error);
+  // The prepared statement for `sql` (a string literal: its address is the key), reset
+  // and unbound; nullptr if it does not compile. Preparing on every call cost more than
+  // running the query (seen() runs once per Graph alert).
+  sqlite3_stmt* prepared(const char* sql);
   sqlite3* db_;
   std::mutex mutex_;
+  std::unordered_map<const char*, sqlite3_stmt*> statements_;
 };
 
 }  // namespace secfeed

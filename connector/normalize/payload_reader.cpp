@@ -11,39 +11,63 @@
 namespace secfeed {
 namespace {
 
-// Deeply nested hostile input must not exhaust the stack: rapidjson's iterative
-// parser uses a heap stack, and we bound the nesting we accept.
+// Deeply nested hostile input must not exhaust the stack: the (recursive, faster than
+// the iterative) parser reports every container to DepthLimit first, which stops the
+// parse beyond kMaxDepth levels, so recursion never goes deeper than that.
 // The text is parsed from a NUL-terminated copy: rapidjson's SIMD paths (RAPIDJSON_SSE2)
 // skip whitespace 16 bytes at a time only for string streams; a MemoryStream goes one
 // character at a time. Valid text is parsed in situ: strings are unescaped inside that
 // copy and the document points into it instead of copying every string (the largest
 // cost of parsing, ~40 % of a 3 KB alert's instructions). So a deep copy of an item must
-// copy those strings too: `rapidjson::Value(item.value, allocator, true)`.
-constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag;
+// copy those strings too: copy_json() (connector/core/json_reader.hpp).
+constexpr unsigned kParseFlags = rapidjson::kParseStopWhenDoneFlag;
 constexpr unsigned kInsituParseFlags = kParseFlags | rapidjson::kParseInsituFlag;
 // Validating UTF-8 inside the parser decodes every character; see parse().
 constexpr unsigned kValidatingParseFlags = kParseFlags | rapidjson::kParseValidateEncodingFlag;
 constexpr int kMaxDepth = 64;
 constexpr std::size_t kUtf8MaxContinuationBytes = 3;  // after a 4-byte sequence's lead
 
-int depth_of(const rapidjson::Value& v, int limit) {
-  if (limit < 0) return 1;
-  int deepest = 0;
-  if (v.IsObject()) {
-    for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
-      deepest = std::max(deepest, depth_of(it->value, limit - 1));
-      if (deepest > limit) break;
-    }
-  } else if (v.IsArray()) {
-    for (const auto& e : v.GetArray()) {
-      deepest = std::max(deepest, depth_of(e, limit - 1));
-      if (deepest > limit) break;
-    }
-  } else {
-    return 0;
+// Forwards the parser's SAX events to the document, refusing a container nested deeper
+// than kMaxDepth (the parse then ends with kParseErrorTermination).
+template <typename Document>
+struct DepthLimit {
+  Document& document;
+  int depth = 0;
+  bool too_deep = false;
+
+  bool Null() { return document.Null(); }
+  bool Bool(bool b) { return document.Bool(b); }
+  bool Int(int i) { return document.Int(i); }
+  bool Uint(unsigned u) { return document.Uint(u); }
+  bool Int64(std::int64_t i) { return document.Int64(i); }
+  bool Uint64(std::uint64_t u) { return document.Uint64(u); }
+  bool Double(double d) { return document.Double(d); }
+  bool RawNumber(const char* str, rapidjson::SizeType length, bool copy) {
+    return document.RawNumber(str, length, copy);
   }
-  return deepest + 1;
-}
+  bool String(const char* str, rapidjson::SizeType length, bool copy) {
+    return document.String(str, length, copy);
+  }
+  bool Key(const char* str, rapidjson::SizeType length, bool copy) {
+    return document.Key(str, length, copy);
+  }
+  bool StartObject() { return enter() && document.StartObject(); }
+  bool EndObject(rapidjson::SizeType members) {
+    --depth;
+    return document.EndObject(members);
+  }
+  bool StartArray() { return enter() && document.StartArray(); }
+  bool EndArray(rapidjson::SizeType elements) {
+    --depth;
+    return document.EndArray(elements);
+  }
+
+ private:
+  bool enter() {
+    too_deep = ++depth > kMaxDepth;
+    return !too_deep;
+  }
+};
 
 }  // namespace
 
@@ -97,18 +121,31 @@ bool PayloadReader::parse(std::string_view text, std::size_t* consumed, std::str
   // the per-character validation; invalid text takes the validating parse so the error
   // and its offset are rapidjson's own, as before.
   std::size_t end = 0;
-  if (is_valid_utf8(text)) {
-    rapidjson::InsituStringStream bytes(terminated_.data());
-    document_.ParseStream<kInsituParseFlags, rapidjson::UTF8<>>(bytes);
-    end = bytes.Tell();
-  } else {
-    rapidjson::StringStream bytes(terminated_.c_str());
-    document_.ParseStream<kValidatingParseFlags, rapidjson::UTF8<>>(bytes);
-    end = bytes.Tell();
+  rapidjson::ParseResult result;
+  bool too_deep = false;
+  const auto parse_into = [&](Document& document) {
+    DepthLimit<Document> limit{document};
+    rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, RetainedStackAllocator> reader(
+        &stack_allocator_);
+    if (is_valid_utf8(text)) {
+      rapidjson::InsituStringStream bytes(terminated_.data());
+      result = reader.Parse<kInsituParseFlags>(bytes, limit);
+      end = bytes.Tell();
+    } else {
+      rapidjson::StringStream bytes(terminated_.c_str());
+      result = reader.Parse<kValidatingParseFlags>(bytes, limit);
+      end = bytes.Tell();
+    }
+    too_deep = limit.too_deep;
+    return !result.IsError();
+  };
+  document_.Populate(parse_into);
+  if (too_deep) {
+    error = "JSON nested deeper than " + std::to_string(kMaxDepth) + " levels";
+    return false;
   }
-  if (document_.HasParseError()) {
-    error = describe_json_parse_error(
-        rapidjson::ParseResult(document_.GetParseError(), document_.GetErrorOffset()));
+  if (result.IsError()) {
+    error = describe_json_parse_error(result);
     return false;
   }
   if (consumed != nullptr) {
@@ -116,10 +153,6 @@ bool PayloadReader::parse(std::string_view text, std::size_t* consumed, std::str
   } else if (!trim(text.substr(end)).empty()) {
     error = "invalid JSON at offset " + std::to_string(end) +
             ": The document root must not be followed by other values.";
-    return false;
-  }
-  if (depth_of(document_, kMaxDepth) > kMaxDepth) {
-    error = "JSON nested deeper than " + std::to_string(kMaxDepth) + " levels";
     return false;
   }
   return true;

@@ -3,6 +3,10 @@
 #include <array>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "connector/core/text.hpp"
 #include "sinks/encoders/encoders.hpp"
 
@@ -62,6 +66,33 @@ const PlainTable& plain_table_for(CefContext context) {
   return kPlainUnescaped;
 }
 
+// How many leading bytes are certainly plain in every context, 16 at a time: none of
+// them is a control character, DEL, non-ASCII, `\\`, `=` or `|`. Conservative: the byte
+// it stops at may still be plain in the caller's context (the table decides).
+std::size_t plain_prefix(const unsigned char* bytes, std::size_t size) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(0x20);
+  const __m128i del = _mm_set1_epi8(0x7F);
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i equals = _mm_set1_epi8('=');
+  const __m128i pipe = _mm_set1_epi8('|');
+  for (; i + 16 <= size; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i));
+    // Signed compare: bytes >= 0x80 are negative, so "< 0x20" also catches non-ASCII.
+    __m128i special = _mm_cmplt_epi8(v, space);
+    special = _mm_or_si128(special, _mm_cmpeq_epi8(v, del));
+    special = _mm_or_si128(special, _mm_cmpeq_epi8(v, backslash));
+    special = _mm_or_si128(special, _mm_cmpeq_epi8(v, equals));
+    special = _mm_or_si128(special, _mm_cmpeq_epi8(v, pipe));
+    const int mask = _mm_movemask_epi8(special);
+    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  (void)bytes;
+  return i;
+}
+
 }  // namespace
 
 std::size_t cef_sanitized_length(std::string_view text) {
@@ -89,7 +120,7 @@ bool append_cef_text(std::string& out, std::string_view text, CefContext context
   const auto flush = [&](std::size_t end) { out.append(text.data() + run_start, end - run_start); };
   for (std::size_t i = 0; i < size;) {
     // ASCII fast path: one table test per byte, the budget charged once per run.
-    std::size_t end = i;
+    std::size_t end = i + plain_prefix(bytes + i, size - i);
     while (end < size && bytes[end] < 0x80 && plain[bytes[end]]) ++end;
     if (end - i > budget) {
       i += budget;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 #include "connector/core/text.hpp"
 #include "connector/core/time.hpp"
@@ -181,8 +182,13 @@ void append_lf_framed(std::string& out, std::string_view message) {
 }
 
 void frame_lf_in_place(std::string& out, std::size_t message_start) {
-  for (std::size_t i = message_start; i < out.size(); ++i) {
-    if (out[i] == '\n' || out[i] == '\r') out[i] = ' ';
+  // memchr scans many bytes per step; a CEF or JSON message rarely holds a raw CR or LF.
+  char* const end = out.data() + out.size();
+  for (const char terminator : {'\n', '\r'}) {
+    char* p = out.data() + message_start;
+    while ((p = static_cast<char*>(std::memchr(p, terminator, std::size_t(end - p)))) != nullptr) {
+      *p++ = ' ';
+    }
   }
   out.push_back('\n');
 }

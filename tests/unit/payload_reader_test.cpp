@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,33 @@ TEST(PayloadReader, RejectsInvalidUtf8AndHostileNesting) {
   seen = read_all(deep);
   ASSERT_EQ(seen.errors.size(), 1u);
   EXPECT_EQ(seen.errors[0], "|JSON nested deeper than 64 levels");
+}
+
+// The recursive parser is bounded by refusing the 65th nested container, so the limit is
+// exact for arrays and objects alike, and unterminated nesting never recurses deeper.
+TEST(PayloadReader, NestingLimitIsExactly64Levels) {
+  const auto nested_arrays = [](int levels) {
+    return std::string(std::size_t(levels), '[') + std::string(std::size_t(levels), ']');
+  };
+  const auto nested_objects = [](int levels) {
+    std::string text;
+    for (int i = 1; i < levels; ++i) text += "{\"a\":";
+    text += "{}";
+    text += std::string(std::size_t(levels - 1), '}');
+    return text;
+  };
+  for (const auto& make : {std::function<std::string(int)>(nested_arrays),
+                           std::function<std::string(int)>(nested_objects)}) {
+    Seen seen = read_all(make(64));
+    EXPECT_TRUE(seen.errors.empty()) << seen.errors[0];
+    EXPECT_EQ(seen.items.size(), 1u);
+    seen = read_all(make(65));
+    ASSERT_EQ(seen.errors.size(), 1u);
+    EXPECT_EQ(seen.errors[0], "|JSON nested deeper than 64 levels");
+  }
+  const Seen unterminated = read_all(std::string(1000000, '['));
+  ASSERT_EQ(unterminated.errors.size(), 1u);
+  EXPECT_EQ(unterminated.errors[0], "|JSON nested deeper than 64 levels");
 }
 
 TEST(PayloadReader, EmptyInputHasNoItems) {
