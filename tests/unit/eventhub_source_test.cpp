@@ -109,12 +109,11 @@ class EventHubSourceTest : public ::testing::Test {
     return o;
   }
 
-  // Runs one source instance until `done()` or a 60 s bound, then shuts down gracefully.
-  void run_until(Pipeline& pipeline, EventHubSource& source, const std::function<bool()>& done) {
+  // Starts the source and the pipeline; `finished` turns true once both stopped.
+  void start(Pipeline& pipeline, EventHubSource& source, bool& finished) {
     std::string error;
     ASSERT_TRUE(source.start(error)) << error;
     pipeline.start();
-    bool finished = false;
     asio::co_spawn(
         io_,
         [&]() -> asio::awaitable<void> {
@@ -123,6 +122,12 @@ class EventHubSourceTest : public ::testing::Test {
           finished = true;
         },
         asio::detached);
+  }
+
+  // Runs one source instance until `done()` or a 60 s bound, then shuts down gracefully.
+  void run_until(Pipeline& pipeline, EventHubSource& source, const std::function<bool()>& done) {
+    bool finished = false;
+    start(pipeline, source, finished);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (!done() && std::chrono::steady_clock::now() < deadline) io_.run_for(milliseconds(50));
     source.stop_fetching();
@@ -288,18 +293,8 @@ TEST_F(EventHubSourceTest, ConsumerLagShowsTheBacklogWhileTheSinkIsDownThenDrain
   o.max_batch_messages = 5;
   o.max_queued_batches = 1;
   EventHubSource source(io_.get_executor(), pipeline, o);
-  std::string error;
-  ASSERT_TRUE(source.start(error)) << error;
-  pipeline.start();
   bool finished = false;
-  asio::co_spawn(
-      io_,
-      [&]() -> asio::awaitable<void> {
-        co_await source.run();
-        co_await pipeline.stop();
-        finished = true;
-      },
-      asio::detached);
+  start(pipeline, source, finished);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   const auto run_while = [&](const std::function<bool()>& waiting) {
     while (waiting() && std::chrono::steady_clock::now() < deadline) {
