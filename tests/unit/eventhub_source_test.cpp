@@ -109,6 +109,19 @@ class EventHubSourceTest : public ::testing::Test {
     return o;
   }
 
+  // A sink named "down" that holds every batch (retrying every 5-10 ms) until released.
+  testing::ScriptedSink* add_held_sink(Pipeline& pipeline, SinkOptions sink_options = {}) {
+    sink_options.name = "down";
+    sink_options.retry_initial = milliseconds(5);
+    sink_options.retry_max = milliseconds(10);
+    auto sink = std::make_unique<testing::ScriptedSink>(io_.get_executor(), sink_options,
+                                                        dead_letters_.get());
+    testing::ScriptedSink* down = sink.get();
+    down->hold = true;
+    pipeline.add_sink(std::move(sink));
+    return down;
+  }
+
   // Starts the source and the pipeline; `finished` turns true once both stopped.
   void start(Pipeline& pipeline, EventHubSource& source, bool& finished) {
     std::string error;
@@ -229,15 +242,7 @@ TEST_F(EventHubSourceTest, NothingIsCommittedWhileTheSinkCannotDeliver) {
   for (int i = 0; i < 40; ++i) hub_.produce(i % kPartitions, assessment(i));
   hub_.flush();
   Pipeline pipeline(io_.get_executor(), *dead_letters_);
-  SinkOptions sink_options;
-  sink_options.name = "down";
-  sink_options.retry_initial = milliseconds(5);
-  sink_options.retry_max = milliseconds(10);
-  auto sink = std::make_unique<testing::ScriptedSink>(io_.get_executor(), sink_options,
-                                                      dead_letters_.get());
-  testing::ScriptedSink* down = sink.get();
-  down->hold = true;
-  pipeline.add_sink(std::move(sink));
+  testing::ScriptedSink* down = add_held_sink(pipeline);
   EventHubSource source(io_.get_executor(), pipeline, options("g2"));
   // Run until all 40 were fetched and handed to the (failing) sink, plus a few commit
   // intervals; then stop without a successful delivery.
@@ -279,16 +284,9 @@ TEST_F(EventHubSourceTest, ConsumerLagShowsTheBacklogWhileTheSinkIsDownThenDrain
   hub_.flush();
   Pipeline pipeline(io_.get_executor(), *dead_letters_);
   SinkOptions sink_options;
-  sink_options.name = "down";
   sink_options.queue_max_events = 5;
   sink_options.batch_max_events = 5;
-  sink_options.retry_initial = milliseconds(5);
-  sink_options.retry_max = milliseconds(10);
-  auto sink = std::make_unique<testing::ScriptedSink>(io_.get_executor(), sink_options,
-                                                      dead_letters_.get());
-  testing::ScriptedSink* down = sink.get();
-  down->hold = true;
-  pipeline.add_sink(std::move(sink));
+  testing::ScriptedSink* down = add_held_sink(pipeline, sink_options);
   EventHubSourceOptions o = options("g-lag");
   o.max_batch_messages = 5;
   o.max_queued_batches = 1;
