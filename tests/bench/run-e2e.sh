@@ -8,6 +8,8 @@
 #   E2E_SECFEED_PROPERTIES  extra librdkafka properties for secfeed's consumer, YAML
 #                   flow-map entries, e.g. 'fetch.wait.max.ms: "10"'
 #   E2E_KEEP_WORK   keep the work directory (configs, logs, receiver samples)
+#   E2E_LIVE_RATE, E2E_LIVE_SECONDS  the live phase after each backlog (default 1000/s for
+#                   20 s; 0 seconds: none)
 #
 # 1. builds secfeed and the Kafka test helpers, starts the mock Kafka cluster
 #    (librdkafka's, see tests/kafka_broker/README.md) and loads RECORDS alerts of 2-4 KB,
@@ -21,8 +23,10 @@
 # last event arriving at the receiver (the consumer-group join before the first event is
 # reported separately as "startup"), CPU seconds (utime+stime of all threads, read from
 # /proc/PID/stat while the process still runs) per 100k events, and peak RSS (VmHWM).
-# End-to-end latency is not measured: the input is loaded before the run starts, so every
-# event's latency would be its wait in the backlog, not the pipeline's.
+# The backlog has no meaningful latency (an event's would be its wait in the backlog), so
+# after it each run has a live phase: E2E_LIVE_RATE alerts/s for E2E_LIVE_SECONDS, each
+# stamped when sent (gen_alerts.py --live + secfeed-kafka-produce --stamp); the receiver reads it back from the
+# CEF `rt=` field: latency = arrival - production, p50/p95/p99/max.
 #
 # The mock cluster keeps only ~5 MiB per partition (the "retention trap" in
 # tests/kafka_broker/README.md), so the topic gets one partition per 3.5 MiB of input
@@ -64,11 +68,39 @@ produced=$("$PRODUCE" --bootstrap "$BOOTSTRAP" --topic e2e --round-robin "$INPUT
 [[ $produced == "produced $RECORDS" ]] || die "expected 'produced $RECORDS', got '$produced'"
 
 # ---- 2. Receivers.
-# start_receiver NAME: starts a counting receiver; sets RECV_PORT, status in $WORK/NAME.count.
+LIVE_RATE=${E2E_LIVE_RATE:-1000}
+LIVE_SECONDS=${E2E_LIVE_SECONDS:-20}
+LIVE_RECORDS=$(python3 -c "import sys; print(int(float(sys.argv[1]) * float(sys.argv[2])))" "$LIVE_RATE" "$LIVE_SECONDS")
+LIVE_SINCE=$(date +%s)  # the backlog's alerts are from 2024: only live ones are counted
+
+# start_receiver NAME: starts a counting receiver; sets RECV_PORT, status in $WORK/NAME.count,
+# latency samples of live alerts in $WORK/NAME.count.latency.
 start_receiver() {
-  python3 "$HERE/count_receiver.py" "$WORK/$1.count" >"$WORK/$1.recv.out" 2>"$WORK/$1.recv.log" &
+  python3 "$HERE/count_receiver.py" --latency "$LIVE_SINCE" "$WORK/$1.count" \
+    >"$WORK/$1.recv.out" 2>"$WORK/$1.recv.log" &
   PIDS+=($!)
   RECV_PORT=$(first_line "$WORK/$1.recv.out" port)
+}
+
+# live_phase NAME PID START EXPECTED_BEFORE: produces the live alerts at LIVE_RATE while
+# the connector runs, waits for them at the receiver, and writes $WORK/NAME-live.result
+# (latency percentiles).
+live_phase() {
+  local name=$1 pid=$2 start=$3
+  LIVE_EXPECTED=$(($4 + LIVE_RECORDS))
+  ((LIVE_RECORDS > 0)) || { echo "samples=0" >"$WORK/$name-live.result"; return; }
+  log "$name: live phase, $LIVE_RATE alerts/s for $LIVE_SECONDS s"
+  LIVE_START=$(date +%s.%N)
+  python3 "$HERE/gen_alerts.py" --live "$LIVE_RECORDS" --seed 7 - |
+    "$PRODUCE" --bootstrap "$BOOTSTRAP" --topic e2e --round-robin --rate "$LIVE_RATE" \
+      --stamp @SENT@ - >/dev/null 2>"$WORK/live-produce.log" ||
+    die "live produce failed: $(tail -5 "$WORK/live-produce.log")"
+  ln -sf "$name.count" "$WORK/$name-live.count"
+  ln -sf "$name.log" "$WORK/$name-live.log"
+  live_expected() { echo "$LIVE_EXPECTED"; }
+  measure "$name-live" "$pid" "$start" live_expected
+  percentiles "$WORK/$name.count.latency" "$LIVE_START" >>"$WORK/$name-live.result"
+  log "$name latency: $(grep -E '^(samples|p50|p95|p99|max)=' "$WORK/$name-live.result" | tr '\n' ' ')"
 }
 
 # ---- 3. Run A: secfeed.
@@ -105,6 +137,7 @@ SECFEED_PID=$!
 PIDS+=("$SECFEED_PID")
 measure secfeed "$SECFEED_PID" "$start" secfeed_expected
 REJECTED=$((RECORDS - $(secfeed_expected)))
+live_phase secfeed "$SECFEED_PID" "$start" "$(secfeed_expected)"
 kill -TERM "$SECFEED_PID" 2>/dev/null || true
 
 # ---- 4. Run B: rsyslog with imkafka.
@@ -132,16 +165,18 @@ start=$(date +%s.%N)
 "$RSYSLOGD" -n -f "$WORK/rsyslog.conf" -i "$WORK/rsyslog.pid" >"$WORK/rsyslog.log" 2>&1 &
 RSYSLOG_PID=$!
 PIDS+=("$RSYSLOG_PID")
-rsyslog_expected() { echo "$RECORDS"; }
+rsyslog_expected() { echo $((RECORDS + LIVE_RECORDS)); }  # secfeed's live alerts are backlog here
 measure rsyslog "$RSYSLOG_PID" "$start" rsyslog_expected
+live_phase rsyslog "$RSYSLOG_PID" "$start" "$((RECORDS + LIVE_RECORDS))"
 kill -TERM "$RSYSLOG_PID" 2>/dev/null || true
 
 # ---- 5. Report.
 ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.2f' % (a / b) if b else 'n/a')" "$1" "$2"; }
 row() {
-  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$(result "$1" eps)" \
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s / %s / %s / %s |\n' "$1" "$(result "$1" eps)" \
     "$(result "$1" cpu_per_100k)" "$(result "$1" rss_mb)" "$(result "$1" drain_s)" \
-    "$(result "$1" startup_s)" "$(result "$1" events)"
+    "$(result "$1" startup_s)" "$(result "$1" events)" "$(result "$1-live" p50)" \
+    "$(result "$1-live" p95)" "$(result "$1-live" p99)" "$(result "$1-live" max)"
 }
 {
   echo
@@ -149,16 +184,17 @@ row() {
   echo
   machine_line
   echo
-  echo "| connector | events/s | CPU s per 100k events | peak RSS MB | drain s | startup s | events delivered |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| connector | events/s | CPU s per 100k events | peak RSS MB | drain s | startup s | events delivered | live latency p50 / p95 / p99 / max s |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|"
   row secfeed
   row rsyslog
-  echo "| secfeed ÷ rsyslog | $(ratio "$(result secfeed eps)" "$(result rsyslog eps)") | $(ratio "$(result secfeed cpu_per_100k)" "$(result rsyslog cpu_per_100k)") | $(ratio "$(result secfeed rss_mb)" "$(result rsyslog rss_mb)") | | | |"
+  echo "| secfeed ÷ rsyslog | $(ratio "$(result secfeed eps)" "$(result rsyslog eps)") | $(ratio "$(result secfeed cpu_per_100k)" "$(result rsyslog cpu_per_100k)") | $(ratio "$(result secfeed rss_mb)" "$(result rsyslog rss_mb)") | | | | |"
   echo
   echo "events/s: events ÷ time between the first and the last event at the receiver (drain);"
   echo "startup: process start to first event (consumer-group join). CPU: utime+stime of the"
   echo "connector process at the last event. secfeed rejected (dead-lettered) $REJECTED records."
-  echo "End-to-end latency: not measured (the input is loaded before each run)."
+  echo "The backlog's figures exclude the live phase. Live latency: $LIVE_RATE alerts/s for"
+  echo "$LIVE_SECONDS s after the backlog, arrival at the receiver - production time (CEF rt=)."
   echo "Semantics differ: rsyslog's imkafka commits offsets independently of delivery"
   echo "(auto-commit), secfeed commits only offsets whose events the sink has delivered."
 } | tee -a "$RESULTS"

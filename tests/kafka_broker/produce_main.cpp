@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <string>
 #include <thread>
@@ -28,7 +29,30 @@ struct ProduceOptions {
   bool whole_file = false;
   std::vector<std::string> settings;
   std::vector<std::string> inputs;
+  std::string stamp;  // placeholder replaced by the send time (latency measurements)
 };
+
+// Every `placeholder` in `payload` replaced by the current UTC time, ISO 8601 with
+// milliseconds ("2026-11-22T13:20:00.123Z"): the moment the message is handed to the
+// client, so a consumer can measure end-to-end latency.
+std::string stamped(const std::string& payload, const std::string& placeholder) {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  const long millis = static_cast<long>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
+      1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  const std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(text + n, sizeof text - n, ".%03ldZ", millis);
+  std::string out = payload;
+  for (std::size_t at = out.find(placeholder); at != std::string::npos;
+       at = out.find(placeholder, at)) {
+    out.replace(at, placeholder.size(), text);
+  }
+  return out;
+}
 
 // Filled by the delivery report callback (it runs inside rd_kafka_poll/flush, on this
 // thread, so plain counters suffice).
@@ -144,6 +168,8 @@ int main(int argc, char** argv) {
   app.add_flag("--whole-file", options.whole_file, "Each input file is one message");
   app.add_option("-X,--set", options.settings, "librdkafka key=value (later ones win)")
       ->allow_extra_args(false);  // One value per occurrence; repeat the option.
+  app.add_option("--stamp", options.stamp,
+                 "Replace this placeholder in each message by its send time (UTC, ISO 8601)");
   app.add_option("inputs", options.inputs, "NDJSON files (default: stdin; - = stdin)");
   CLI11_PARSE(app, argc, argv);
 
@@ -197,7 +223,9 @@ int main(int argc, char** argv) {
                                                     : static_cast<int32_t>(options.partition);
       const std::optional<std::string> key =
           options.key_field.empty() ? std::nullopt : key_from_field(payload, options.key_field);
-      produce_one(client.get(), options, partition, payload, key, header_template.get(), &counts);
+      produce_one(client.get(), options, partition,
+                  options.stamp.empty() ? payload : stamped(payload, options.stamp), key,
+                  header_template.get(), &counts);
       ++sent;
       rd_kafka_poll(client.get(), 0);
     }

@@ -112,6 +112,21 @@ PY
 }
 result() { sed -n "s/^$2=//p" "$WORK/$1.result"; }
 
+# percentiles FILE SINCE_EPOCH: p50/p95/p99/max of (receive - created) over the lines of
+# FILE (`created receive`) created at or after SINCE_EPOCH, as key=value lines.
+percentiles() {
+  python3 - "$1" "$2" <<'PY'
+import sys
+since = float(sys.argv[2]) - 0.001
+lat = sorted(r - c for c, r in (map(float, l.split()) for l in open(sys.argv[1])) if c >= since)
+def p(q): return lat[min(len(lat) - 1, int(round(q / 100 * (len(lat) - 1))))] if lat else float("nan")
+print("samples=%d" % len(lat))
+for q in (50, 95, 99):
+    print("p%d=%.2f" % (q, p(q)))
+print("max=%.2f" % (lat[-1] if lat else float("nan")))
+PY
+}
+
 # machine_line: the CPU model, core count and load, for the report.
 machine_line() {
   local model
