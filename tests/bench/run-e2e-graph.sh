@@ -25,6 +25,8 @@
 #             poll cycle (backfill) is a warm-up, then E2E_STEADY_SECONDS (default 360) are
 #             measured by tests/bench/e2e/steady_probe.py: CPU % of one core, RSS at the
 #             end and peak, poll lateness (secfeed_graph_poll_start_delay_seconds).
+#             E2E_STEADY_HTTP_CONNECTIONS sets http.max_connections_per_host (default:
+#             secfeed's own default; 4 reproduces the connection-bound runs before it).
 #
 # Other knobs: E2E_BUILD_DIR, E2E_TIMEOUT, E2E_KEEP_WORK (tests/bench/e2e/lib.sh),
 # E2E_HISTORY_HOURS (history spread, default 24), E2E_SEED (default 1).
@@ -73,6 +75,7 @@ write_config() {
     echo "metrics: {enabled: true, listen: \"127.0.0.1:$METRICS_PORT\"}"
     echo "dead_letter: {path: $WORK/dead.jsonl}"
     echo "tls: {ca_file: $CA/ca.pem}"
+    [[ -z $HTTP_YAML ]] || echo "$HTTP_YAML"
     echo "tenants:"
     for ((i = 1; i <= tenants; i++)); do
       echo "  - {id: $(tenant_id "$i"), client_id: $CLIENT_ID, client_secret_file: $WORK/secret, login_url: \"$EMULATOR_URL\", graph_url: \"$EMULATOR_URL\"}"
@@ -86,6 +89,7 @@ write_config() {
   out=$("$SECFEED" validate -c "$file" 2>&1) || die "config invalid: $out"
 }
 METRICS_PORT=$(free_port)
+HTTP_YAML=""  # an optional `http:` line of secfeed's config
 dead_letters() { if [[ -f $WORK/dead.jsonl ]]; then wc -l <"$WORK/dead.jsonl"; else echo 0; fi; }
 start_secfeed() {
   START_EPOCH=$(date +%s.%N)
@@ -232,7 +236,10 @@ run_flow() {
 run_steady() {
   local tenants=${E2E_STEADY_TENANTS:-1000} seconds=${E2E_STEADY_SECONDS:-360}
   local interval=${E2E_STEADY_INTERVAL:-60} latency=${E2E_STEADY_LATENCY_MS:-100}
-  local per_tenant=${E2E_STEADY_ALERTS_PER_TENANT:-5}
+  local per_tenant=${E2E_STEADY_ALERTS_PER_TENANT:-5} connections=${E2E_STEADY_HTTP_CONNECTIONS:-}
+  if [[ -n $connections ]]; then
+    HTTP_YAML="http: {max_connections_per_host: $connections, max_connections_total: $((connections > 64 ? connections : 64))}"
+  fi
   log "emulator: $tenants tenants x $per_tenant alerts (1 h history), ${latency} ms per Graph response"
   start_emulator --tenants "$tenants" --alerts-per-tenant "$per_tenant" --history-hours 1 \
     --seed "${E2E_SEED:-1}"
@@ -259,7 +266,8 @@ run_steady() {
     echo
     machine_line
     echo
-    echo "graph_alerts + graph_incidents (lag 30s) + secure_score (backfill_days 1) -> file sink (JSON)."
+    echo "graph_alerts + graph_incidents (lag 30s) + secure_score (backfill_days 1) -> file sink (JSON);"
+    echo "http.max_connections_per_host: ${connections:-default}."
     echo "Warm-up (secfeed start until every poller completed its first round, the backfill): $(r warmup_s) s; measured window: $(r window_s) s."
     echo
     echo "| CPU % of one core | RSS at end MB | peak RSS MB | poll lateness max s (alerts / incidents) | lateness p50 / p99 s | rounds per poller in the window (min–max) | Secure Score cadence lateness max s |"

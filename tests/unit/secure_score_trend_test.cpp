@@ -348,5 +348,41 @@ TEST(SecureScoreProfiles, ContentHashChangesWithTheProfile) {
   EXPECT_EQ(error, "secureScoreControlProfiles: the response has no value array");
 }
 
+// The hash is of the profile's exact JSON text (stored hashes must stay comparable
+// across versions), and a generation's events stay valid over several pages whose
+// documents share one pool, also when a profile is larger than a pool chunk.
+TEST(SecureScoreProfiles, HashesTheItemTextAndKeepsEveryPageOfAGeneration) {
+  ControlProfileCache cache;
+  std::vector<ControlProfileCache::Rejected> rejected;
+  std::string error;
+  const std::string big_remediation(40 * 1024, 'r');
+  const std::string a = R"({"id":"A","title":"one","remediation":")" + big_remediation + R"("})";
+  const std::string b = R"({"id":"B","title":"two","maxScore":5})";
+  cache.begin();
+  ASSERT_TRUE(cache.add_page(R"({"value":[)" + a + R"(,{"title":"no id","rank":7}]})", "s", "t",
+                             "t", rejected, error))
+      << error;
+  ASSERT_TRUE(cache.add_page(R"({"value":[)" + b + "]}", "s", "t", "t", rejected, error)) << error;
+  cache.commit();
+  ASSERT_EQ(cache.events().size(), 2u);
+  EXPECT_EQ(cache.hash(0), content_hash(a));
+  EXPECT_EQ(cache.hash(1), content_hash(b));
+  ASSERT_NE(cache.find("A"), nullptr);
+  EXPECT_EQ(cache.find("A")->title, "one");
+  EXPECT_EQ(cache.find("A")->remediation, big_remediation);
+  ASSERT_NE(cache.find("B"), nullptr);
+  EXPECT_EQ(cache.find("B")->title, "two");
+  ASSERT_EQ(rejected.size(), 1u);
+  EXPECT_EQ(rejected[0].payload, R"({"title":"no id","rank":7})");
+
+  // A new generation replaces the old one (and frees its pool) only at commit.
+  cache.begin();
+  ASSERT_TRUE(cache.add_page(R"({"value":[)" + b + "]}", "s", "t", "t", rejected, error)) << error;
+  EXPECT_EQ(cache.find("A")->remediation, big_remediation);
+  cache.commit();
+  EXPECT_EQ(cache.find("A"), nullptr);
+  EXPECT_EQ(cache.find("B")->title, "two");
+}
+
 }  // namespace
 }  // namespace secfeed

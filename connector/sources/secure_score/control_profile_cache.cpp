@@ -7,6 +7,10 @@
 
 namespace secfeed {
 
+namespace {
+constexpr std::size_t kScratchChunk = 16 * 1024;  // one profile's JSON text is a few KB
+}  // namespace
+
 std::string content_hash(std::string_view text) {
   std::uint64_t hash = 14695981039346656037ull;
   for (const char c : text) {
@@ -27,7 +31,8 @@ bool ControlProfileCache::add_page(std::string_view body, std::string_view sourc
                                    std::string_view tenant_id, std::string_view tenant_name,
                                    std::vector<Rejected>& rejected, std::string& error) {
   if (!next_) begin();
-  auto doc = std::make_unique<rapidjson::Document>();
+  Generation& g = *next_;
+  auto doc = std::make_unique<rapidjson::Document>(&g.pool);
   doc->Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
   if (doc->HasParseError() || !doc->IsObject()) {
     error = "secureScoreControlProfiles: the response is not a JSON object";
@@ -38,17 +43,20 @@ bool ControlProfileCache::add_page(std::string_view body, std::string_view sourc
     error = "secureScoreControlProfiles: the response has no value array";
     return false;
   }
-  Generation& g = *next_;
   std::string reason;
   std::size_t index = 0;
+  // The item's JSON text is needed only for its hash (or the dead letter): written
+  // here, not into the generation's arena, which is kept until the next refresh.
+  Arena scratch(kScratchChunk);
   for (const rapidjson::Value& item : value->value.GetArray()) {
     const std::size_t first = g.events.size();
+    scratch.reset();
     NormalizeContext ctx{g.arena, source, tenant_id, tenant_name, {}};
     if (!normalize_item(PayloadKind::control_profile, item, ctx, g.events, reason)) {
       rejected.push_back(Rejected{"value[" + std::to_string(index) + "]", reason,
-                                  std::string(json_text(item, g.arena))});
+                                  std::string(json_text(item, scratch))});
     } else {
-      const std::string_view text = json_text(item, g.arena);
+      const std::string_view text = json_text(item, scratch);
       for (std::size_t i = first; i < g.events.size(); ++i) {
         g.hashes.push_back(content_hash(text));
         g.by_name.emplace(std::string(g.events[i].id), i);

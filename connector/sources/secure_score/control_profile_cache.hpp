@@ -44,9 +44,16 @@ class ControlProfileCache : public ControlProfileLookup {
   static std::map<std::string, std::string, std::less<>> parse_hashes(std::string_view json);
 
  private:
+  // Kept for every tenant until the next refresh (a day by default), so sized to its
+  // content: rapidjson's and Arena's 64 KB first chunks, made for multi-MB pages, would
+  // cost ~130 KB per tenant that a list of control profiles mostly leaves empty.
+  static constexpr std::size_t kPoolChunk = 16 * 1024;
+  static constexpr std::size_t kArenaChunk = 4 * 1024;
   struct Generation {
+    // Before `pages`: their values live in it, so it must be destroyed after them.
+    rapidjson::MemoryPoolAllocator<> pool{kPoolChunk};
     std::vector<std::unique_ptr<rapidjson::Document>> pages;
-    Arena arena;
+    Arena arena{kArenaChunk};
     EventBatch events;
     std::vector<std::string> hashes;  // per event
     std::map<std::string, std::size_t, std::less<>> by_name;

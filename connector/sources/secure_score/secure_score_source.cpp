@@ -32,6 +32,8 @@ namespace {
 
 constexpr const char* kComponent = "secure_score";
 constexpr int kMaxTop = 90;  // Graph keeps 90 daily scores
+// A day's events need a few KB of derived text; Arena's 64 KB default is for pages.
+constexpr std::size_t kDayArenaChunk = 8 * 1024;
 
 // State store keys of one tenant.
 constexpr std::string_view kLastDate = "last_date";
@@ -87,9 +89,6 @@ struct SecureScoreSource::Impl {
     std::shared_ptr<OrderedCheckpoints<std::string>> profile_commits =
         std::make_shared<OrderedCheckpoints<std::string>>();
     asio::steady_timer timer;
-    // Reused per day: events view into the response document and this arena.
-    Arena arena;
-    EventBatch events;
     metrics::Counter* days_total = nullptr;
     metrics::Counter* changes_total = nullptr;
     metrics::Counter* profile_changes_total = nullptr;
@@ -288,6 +287,11 @@ asio::awaitable<bool> SecureScoreSource::Impl::poll_scores(Tenant& tenant) {
                             days_since(tenant.last_date, options.now_ms()) + 1, 2, kMaxTop));
   rapidjson::Document doc;
   NewDays days;
+  // Reused per day of this poll: events view into `doc` and this arena. Locals, not
+  // per-tenant members: a new day comes once a day, and per-tenant buffers kept at
+  // their peak size cost ~100 KB per tenant for the rest of the process's life.
+  Arena arena(kDayArenaChunk);
+  EventBatch events;
   for (;;) {
     const std::string url =
         tenant.graph.graph_url + "/v1.0/security/secureScores?$top=" + std::to_string(top);
@@ -308,7 +312,7 @@ asio::awaitable<bool> SecureScoreSource::Impl::poll_scores(Tenant& tenant) {
     for (const std::size_t index : days.undated) {
       reject(tenant, "secureScores value[" + std::to_string(index) + "]",
              "id: expected {tenantId}_{yyyy-mm-dd} (or a createdDateTime)",
-             json_text((*list)[static_cast<rapidjson::SizeType>(index)], tenant.arena));
+             json_text((*list)[static_cast<rapidjson::SizeType>(index)], arena));
     }
     // Every returned day is new and the answer is full: older new days may be
     // missing.
@@ -324,11 +328,11 @@ asio::awaitable<bool> SecureScoreSource::Impl::poll_scores(Tenant& tenant) {
   std::string error;
   for (const rapidjson::Value* item : days.items) {
     const std::string date = day_of(*item);
-    tenant.arena.reset();
-    tenant.events.clear();
+    arena.reset();
+    events.clear();
     const bool backfilled = !tenant.backfill_until.empty() && date <= tenant.backfill_until;
     DayContext ctx{
-        tenant.arena,
+        arena,
         options.name,
         tenant.id,
         tenant.name,
@@ -336,10 +340,10 @@ asio::awaitable<bool> SecureScoreSource::Impl::poll_scores(Tenant& tenant) {
         TrendOptions{options.settings.score_drop_threshold, options.settings.control_regression}};
     ScoreSnapshot snapshot;
     const ScoreSnapshot* previous = backfilled || !tenant.previous ? nullptr : &*tenant.previous;
-    if (!build_day_events(*item, ctx, previous, tenant.events, snapshot, error)) {
+    if (!build_day_events(*item, ctx, previous, events, snapshot, error)) {
       // Handled (dead-lettered): the day is passed over, the trend keeps its
       // baseline.
-      reject(tenant, "secureScores " + date, error, json_text(*item, tenant.arena));
+      reject(tenant, "secureScores " + date, error, json_text(*item, arena));
       tenant.last_date = date;
       tenant.days->complete(tenant.days->begin(
           DayCheckpoint{date, tenant.previous ? tenant.previous->serialize() : std::string(),
@@ -351,8 +355,8 @@ asio::awaitable<bool> SecureScoreSource::Impl::poll_scores(Tenant& tenant) {
     auto group =
         std::make_shared<AckGroup>([days = tenant.days, ticket] { days->complete(ticket); });
     std::size_t changes = 0;
-    for (const Event& e : tenant.events) changes += e.kind == EventKind::score_change;
-    co_await pipeline.dispatch(tenant.events, group);
+    for (const Event& e : events) changes += e.kind == EventKind::score_change;
+    co_await pipeline.dispatch(events, group);
     group->seal();
     tenant.last_date = date;
     tenant.previous = std::move(snapshot);
@@ -364,11 +368,9 @@ asio::awaitable<bool> SecureScoreSource::Impl::poll_scores(Tenant& tenant) {
                                : 0);
     stats.days.fetch_add(1, std::memory_order_relaxed);
     stats.score_changes.fetch_add(changes, std::memory_order_relaxed);
-    stats.events.fetch_add(tenant.events.size(), std::memory_order_relaxed);
+    stats.events.fetch_add(events.size(), std::memory_order_relaxed);
     if (stopping.load()) break;  // the rest is fetched again after the restart
   }
-  tenant.arena.reset();
-  tenant.events.clear();
   if (!tenant.last_error.empty()) {
     log_info(kComponent, options.name + ": polling works again", tenant.id);
     tenant.last_error.clear();
