@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include <rapidjson/error/en.h>
 
@@ -27,13 +28,42 @@ constexpr unsigned kValidatingParseFlags = kParseFlags | rapidjson::kParseValida
 constexpr int kMaxDepth = 64;
 constexpr std::size_t kUtf8MaxContinuationBytes = 3;  // after a 4-byte sequence's lead
 
+// rapidjson rejects a \u escape of a lone high surrogate but decodes one of a lone low
+// surrogate (U+DC00-U+DFFF) into bytes that are not UTF-8 (ED B0-BF xx): every encoder
+// downstream would then write invalid UTF-8 (found by fuzz_normalize_mdc: a Sentinel row
+// the Logs Ingestion API would refuse). Such text is rejected like any invalid JSON.
+// Checking every string costs time, so only texts with such an escape are checked.
+bool may_escape_low_surrogate(std::string_view text) {
+  for (std::size_t at = text.find("\\u"); at != std::string_view::npos;
+       at = text.find("\\u", at + 2)) {
+    if (at + 3 < text.size() && (text[at + 2] | 0x20) == 'd' &&
+        std::string_view("cdefCDEF").find(text[at + 3]) != std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A UTF-8-encoded surrogate (ED A0-BF xx) in decoded string bytes.
+bool has_encoded_surrogate(const char* text, rapidjson::SizeType length) {
+  const char* const end = text + length;
+  for (const char* p = text;
+       (p = static_cast<const char*>(std::memchr(p, 0xED, std::size_t(end - p)))) != nullptr; ++p) {
+    if (p + 1 < end && static_cast<unsigned char>(p[1]) >= 0xA0) return true;
+  }
+  return false;
+}
+
 // Forwards the parser's SAX events to the document, refusing a container nested deeper
-// than kMaxDepth (the parse then ends with kParseErrorTermination).
+// than kMaxDepth and (when asked) a string holding an encoded surrogate; the parse then
+// ends with kParseErrorTermination.
 template <typename Document>
 struct DepthLimit {
   Document& document;
+  bool check_surrogates = false;
   int depth = 0;
   bool too_deep = false;
+  bool lone_surrogate = false;
 
   bool Null() { return document.Null(); }
   bool Bool(bool b) { return document.Bool(b); }
@@ -46,10 +76,10 @@ struct DepthLimit {
     return document.RawNumber(str, length, copy);
   }
   bool String(const char* str, rapidjson::SizeType length, bool copy) {
-    return document.String(str, length, copy);
+    return valid_text(str, length) && document.String(str, length, copy);
   }
   bool Key(const char* str, rapidjson::SizeType length, bool copy) {
-    return document.Key(str, length, copy);
+    return valid_text(str, length) && document.Key(str, length, copy);
   }
   bool StartObject() { return enter() && document.StartObject(); }
   bool EndObject(rapidjson::SizeType members) {
@@ -63,6 +93,10 @@ struct DepthLimit {
   }
 
  private:
+  bool valid_text(const char* str, rapidjson::SizeType length) {
+    lone_surrogate = check_surrogates && has_encoded_surrogate(str, length);
+    return !lone_surrogate;
+  }
   bool enter() {
     too_deep = ++depth > kMaxDepth;
     return !too_deep;
@@ -123,8 +157,9 @@ bool PayloadReader::parse(std::string_view text, std::size_t* consumed, std::str
   std::size_t end = 0;
   rapidjson::ParseResult result;
   bool too_deep = false;
+  bool lone_surrogate = false;
   const auto parse_into = [&](Document& document) {
-    DepthLimit<Document> limit{document};
+    DepthLimit<Document> limit{document, may_escape_low_surrogate(text)};
     rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, RetainedStackAllocator> reader(
         &stack_allocator_);
     if (is_valid_utf8(text)) {
@@ -137,11 +172,17 @@ bool PayloadReader::parse(std::string_view text, std::size_t* consumed, std::str
       end = bytes.Tell();
     }
     too_deep = limit.too_deep;
+    lone_surrogate = limit.lone_surrogate;
     return !result.IsError();
   };
   document_.Populate(parse_into);
   if (too_deep) {
     error = "JSON nested deeper than " + std::to_string(kMaxDepth) + " levels";
+    return false;
+  }
+  if (lone_surrogate) {
+    error = "invalid JSON at offset " + std::to_string(result.Offset()) +
+            ": a \\u escape encodes a lone surrogate (U+DC00 to U+DFFF).";
     return false;
   }
   if (result.IsError()) {

@@ -20,7 +20,7 @@ for target in build/fuzz/tests/fuzz/fuzz_*; do
     fuzz_config) seeds=(deploy/examples) ;;
     fuzz_connection_string | fuzz_http_response | fuzz_disk_buffer_record)
       seeds=("tests/fuzz/corpus/$name") ;;
-    fuzz_normalize_mdc) seeds=(tests/fixtures/defender) ;;
+    fuzz_normalize_mdc) seeds=(tests/fixtures/defender tests/fuzz/corpus/fuzz_normalize_mdc) ;;
     fuzz_normalize_auto) seeds=(tests/fixtures/graph tests/fixtures/defender) ;;
     *) seeds=(tests/fixtures/graph) ;;
   esac

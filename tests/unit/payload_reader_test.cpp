@@ -119,6 +119,23 @@ TEST(PayloadReader, NestingLimitIsExactly64Levels) {
   EXPECT_EQ(unterminated.errors[0], "|JSON nested deeper than 64 levels");
 }
 
+// rapidjson decodes \uDC00-\uDFFF alone into bytes that are not UTF-8; found by
+// fuzz_normalize_mdc (tests/fuzz/corpus/fuzz_normalize_mdc/regression_lone_low_surrogate).
+TEST(PayloadReader, RejectsALoneLowSurrogateEscape) {
+  Seen seen = read_all(R"({"a":"x\uDDDDy"})");
+  EXPECT_TRUE(seen.items.empty());
+  ASSERT_EQ(seen.errors.size(), 1u);
+  EXPECT_EQ(seen.errors[0],
+            "|invalid JSON at offset 15: a \\u escape encodes a lone surrogate (U+DC00 to "
+            "U+DFFF).");
+  seen = read_all(R"({"\udc00":1})");  // in a key too
+  ASSERT_EQ(seen.errors.size(), 1u);
+  // A surrogate pair, and an escaped backslash before "udc00", are fine.
+  seen = read_all(R"({"a":"\uD83D\uDE00","b":"\\udc00"})");
+  ASSERT_TRUE(seen.errors.empty()) << seen.errors[0];
+  ASSERT_EQ(seen.items.size(), 1u);
+}
+
 TEST(PayloadReader, EmptyInputHasNoItems) {
   const Seen seen = read_all(" \n\t ");
   EXPECT_TRUE(seen.items.empty());
