@@ -13,7 +13,7 @@ namespace secfeed {
 namespace {
 
 // Deeply nested hostile input must not exhaust the stack: the (recursive, faster than
-// the iterative) parser reports every container to DepthLimit first, which stops the
+// the iterative) parser reports every container to ParseGuard first, which stops the
 // parse beyond kMaxDepth levels, so recursion never goes deeper than that.
 // The text is parsed from a NUL-terminated copy: rapidjson's SIMD paths (RAPIDJSON_SSE2)
 // skip whitespace 16 bytes at a time only for string streams; a MemoryStream goes one
@@ -58,7 +58,7 @@ bool has_encoded_surrogate(const char* text, rapidjson::SizeType length) {
 // than kMaxDepth and (when asked) a string holding an encoded surrogate; the parse then
 // ends with kParseErrorTermination.
 template <typename Document>
-struct DepthLimit {
+struct ParseGuard {
   Document& document;
   bool check_surrogates = false;
   int depth = 0;
@@ -159,20 +159,20 @@ bool PayloadReader::parse(std::string_view text, std::size_t* consumed, std::str
   bool too_deep = false;
   bool lone_surrogate = false;
   const auto parse_into = [&](Document& document) {
-    DepthLimit<Document> limit{document, may_escape_low_surrogate(text)};
+    ParseGuard<Document> guard{document, may_escape_low_surrogate(text)};
     rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, RetainedStackAllocator> reader(
         &stack_allocator_);
     if (is_valid_utf8(text)) {
       rapidjson::InsituStringStream bytes(terminated_.data());
-      result = reader.Parse<kInsituParseFlags>(bytes, limit);
+      result = reader.Parse<kInsituParseFlags>(bytes, guard);
       end = bytes.Tell();
     } else {
       rapidjson::StringStream bytes(terminated_.c_str());
-      result = reader.Parse<kValidatingParseFlags>(bytes, limit);
+      result = reader.Parse<kValidatingParseFlags>(bytes, guard);
       end = bytes.Tell();
     }
-    too_deep = limit.too_deep;
-    lone_surrogate = limit.lone_surrogate;
+    too_deep = guard.too_deep;
+    lone_surrogate = guard.lone_surrogate;
     return !result.IsError();
   };
   document_.Populate(parse_into);

@@ -135,6 +135,14 @@ class JsonLine {
     key(name);
     string(text);
   }
+  // `"name":{"field":"text"}`, or nothing when text is empty.
+  void optional_object_of(std::string_view name, std::string_view field, std::string_view text) {
+    if (text.empty()) return;
+    key(name);
+    begin_object();
+    optional_string(field, text);
+    end_object();
+  }
   void optional_time(std::string_view name, std::int64_t ms) {
     if (ms == kNoTime) return;
     key(name);

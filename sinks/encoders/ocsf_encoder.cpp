@@ -88,13 +88,7 @@ void write_cloud(JsonLine& json, const Event& event) {
   json.begin_object();
   json.key("provider");
   json.string("Azure");
-  if (!event.subscription_id.empty()) {
-    json.key("account");
-    json.begin_object();
-    json.key("uid");
-    json.string(event.subscription_id);
-    json.end_object();
-  }
+  json.optional_object_of("account", "uid", event.subscription_id);
   if (!event.tenant_id.empty() || !event.tenant_name.empty()) {
     json.key("org");
     json.begin_object();

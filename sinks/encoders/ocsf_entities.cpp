@@ -135,13 +135,7 @@ void write_process(JsonLine& json, const Entity& entity) {
     enum_fields(json, "type_id", "type", {1, "Regular File"});
     json.end_object();
   }
-  if (!entity.user.empty()) {
-    json.key("user");
-    json.begin_object();
-    json.key("name");
-    json.string(entity.user);
-    json.end_object();
-  }
+  json.optional_object_of("user", "name", entity.user);
   json.end_object();
 }
 
