@@ -60,19 +60,6 @@ YAML
 } >"$WORK/secfeed.yaml"
 chmod 600 "$WORK/secfeed.yaml"  # it holds the (test) client secret
 
-SECFEED_PID=""
-start_secfeed() {
-  "$SECFEED_BINARY" run -c "$WORK/secfeed.yaml" --status-interval 1 >>"$WORK/secfeed.log" 2>&1 &
-  SECFEED_PID=$!
-  EXTRA_PIDS+=("$SECFEED_PID")
-}
-stop_secfeed() {
-  kill -TERM "$SECFEED_PID"
-  local status=0
-  timeout 60 tail --pid="$SECFEED_PID" -f /dev/null || fail "secfeed did not stop"
-  wait "$SECFEED_PID" || status=$?
-  expect_eq "secfeed exit status after SIGTERM" 0 "$status"
-}
 # polls_at_least N: the newest status line reports >= N secure score polls.
 polls() { grep -o 'score: tenants=[0-9]* polls=[0-9]*' "$WORK/secfeed.log" | tail -1 | sed 's/.*polls=//'; }
 polls_at_least() { local p; p=$(polls); ((${p:-0} >= $1)); }
@@ -102,7 +89,7 @@ tenant_lines() {
 # ---- 1. Backfill.
 per_day=$((1 + CONTROLS))
 total=$((TENANTS * (90 * per_day + CONTROLS)))
-start_secfeed
+start_secfeed secfeed  # common.sh: $WORK/secfeed.yaml, a fresh $WORK/secfeed.log
 wait_for 150 "$total backfilled events" has_lines "$total" "$WORK/events.jsonl"
 wait_for 30 "a second poll round" polls_at_least $((TENANTS * 2))
 expect_eq "events after the backfill" "$total" "$(lines "$WORK/events.jsonl")"
@@ -113,9 +100,8 @@ expect_eq "CEF lines" "$total" "$(lines "$WORK/events.cef")"
 [[ ! -s $WORK/dead.jsonl ]] || fail "unexpected dead letters: $(head -c 500 "$WORK/dead.jsonl")"
 
 # ---- 2. Restart: nothing new.
-stop_secfeed
-: >"$WORK/secfeed.log"
-start_secfeed
+stop_secfeed secfeed
+start_secfeed secfeed
 wait_for 60 "two poll rounds after the restart" polls_at_least $((TENANTS * 2))
 sleep 2.5  # a profile refresh round (profiles_interval 2s) as well
 expect_eq "events after the restart" "$total" "$(lines "$WORK/events.jsonl")"
@@ -206,12 +192,11 @@ expect_eq "events after the profile change" "$total" "$(lines "$WORK/events.json
 expect_eq "tenant 3's control_profile events" $((CONTROLS + 1)) "$(count control_profile "$T3")"
 
 # ---- 7. Restart once more: no duplicates; CEF forms.
-stop_secfeed
-: >"$WORK/secfeed.log"
-start_secfeed
+stop_secfeed secfeed
+start_secfeed secfeed
 wait_for 60 "two poll rounds after the second restart" polls_at_least $((TENANTS * 2))
 sleep 2.5
-stop_secfeed
+stop_secfeed secfeed
 expect_eq "events after the second restart" "$total" "$(lines "$WORK/events.jsonl")"
 expect_eq "CEF lines after everything" "$total" "$(lines "$WORK/events.cef")"
 for kind in secure_score control_score control_profile; do
