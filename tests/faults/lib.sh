@@ -11,7 +11,6 @@ source "$FAULTS_DIR/../integration/lib/common.sh"
 source "$FAULTS_DIR/../integration/lib/graph.sh"
 GEN="$SECFEED_SOURCE_DIR/tests/tools/gen_defender_records.py"
 ACCOUNTING="$FAULTS_DIR/sink_accounting.py"
-RSYSLOGD=/usr/sbin/rsyslogd
 DCR=dcr-5ecfeed0123456789abcdef012345678
 
 # On the way out, secfeed instances go first and by SIGKILL: common.sh's cleanup sends
@@ -25,19 +24,11 @@ faults_cleanup() {
 }
 trap faults_cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-lines() { if [[ -f $1 ]]; then wc -l <"$1"; else echo 0; fi; }
-truth() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
-
-# produce TOPIC FILE: every line of FILE as one message, round robin over the partitions.
-
-# ---- rsyslog: imtcp on PORT -> OUT, one %msg% per line (never the system's rsyslog).
+# ---- rsyslog: imtcp on PORT -> OUT, one %msg% per line (common.sh runs it).
 # rsyslog_start NAME PORT OUT: (re)starts it; sets RSYSLOG_PID_<NAME>.
 rsyslog_start() {
-  local dir="$WORK/rsyslog-$1"
-  mkdir -p "$dir"
+  local dir
+  dir=$(rsyslog_dir "$1")
   cat >"$dir/rsyslog.conf" <<CONF
 global(workDirectory="$dir" maxMessageSize="256k")
 module(load="imtcp")
@@ -45,18 +36,7 @@ input(type="imtcp" port="$2" address="127.0.0.1")
 template(name="msgonly" type="string" string="%msg%\n")
 action(type="omfile" file="$3" template="msgonly")
 CONF
-  rm -f "$dir/pid"
-  timeout 900 "$RSYSLOGD" -n -f "$dir/rsyslog.conf" -i "$dir/pid" >>"$WORK/rsyslog-$1.log" 2>&1 &
-  local pid=$!
-  EXTRA_PIDS+=("$pid")
-  printf -v "RSYSLOG_PID_$1" '%s' "$pid"
-  wait_for 30 "rsyslog $1 listening" port_open "$2"
-}
-rsyslog_stop() {  # NAME
-  local pid_var="RSYSLOG_PID_$1"
-  kill -TERM "${!pid_var}" 2>/dev/null || true
-  timeout 30 tail --pid="${!pid_var}" -f /dev/null || fail "rsyslog $1 did not stop"
-  wait "${!pid_var}" 2>/dev/null || true
+  start_rsyslog "$1" "$2"
 }
 
 # ---- secfeed instances by name: $WORK/NAME.yaml, log $WORK/NAME.log (appended).

@@ -61,7 +61,7 @@ wait_for 90 "the first $events events everywhere" all_delivered
 echo "ok: warm-up, $events events in every sink"
 
 # ---- 1. rsyslog down: the other sinks keep flowing; the syslog sink buffers on disk.
-rsyslog_stop siem
+stop_rsyslog siem
 stream b $((OUTAGE * 30)) 30
 sleep 2
 before_file=$(delivered truth) before_bus=$(delivered bus) before_la=$(delivered sentinel)

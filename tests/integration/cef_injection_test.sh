@@ -13,15 +13,10 @@
 #     and its unescaped msg equals the input description.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-RSYSLOGD=/usr/sbin/rsyslogd
 require_tools "$PRODUCE" "$SECFEED_BINARY" "$RSYSLOGD"
 command -v jc >/dev/null || fail "jc not installed"
 
 start_broker --brokers 1 --topic hostile:1
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 # ---- The hostile alerts: one Event Hubs message each, from a real Defender template.
 python3 - "$SECFEED_SOURCE_DIR/tests/fixtures/defender/alerts_flat.json" "$WORK/hostile.ndjson" \
@@ -56,15 +51,14 @@ with open(sys.argv[2], "w") as out:
 json.dump(expected, open(sys.argv[3], "w"))
 PY
 alerts=$(wc -l <"$WORK/hostile.ndjson")
-out=$(timeout 120 "$PRODUCE" --bootstrap "$BOOTSTRAP" --topic hostile "$WORK/hostile.ndjson")
-[[ $out == "produced $alerts" ]] || fail "producer: $out"
+produce hostile "$WORK/hostile.ndjson"
 
 # ---- rsyslog: one imtcp input per framing, each writing %msg% lines to its own file.
 OCTET_PORT=$(free_port)
 LF_PORT=$(free_port)
-mkdir -p "$WORK/rsyslog"
-cat >"$WORK/rsyslog/rsyslog.conf" <<CONF
-global(workDirectory="$WORK/rsyslog" maxMessageSize="64k")
+RSYSLOG_DIR=$(rsyslog_dir receiver)
+cat >"$RSYSLOG_DIR/rsyslog.conf" <<CONF
+global(workDirectory="$RSYSLOG_DIR" maxMessageSize="64k")
 module(load="imtcp")
 template(name="msgonly" type="string" string="%msg%\n")
 ruleset(name="octet") { action(type="omfile" file="$WORK/octet.received" template="msgonly") }
@@ -72,11 +66,7 @@ ruleset(name="lf") { action(type="omfile" file="$WORK/lf.received" template="msg
 input(type="imtcp" port="$OCTET_PORT" address="127.0.0.1" ruleset="octet")
 input(type="imtcp" port="$LF_PORT" address="127.0.0.1" ruleset="lf")
 CONF
-timeout 280 "$RSYSLOGD" -n -f "$WORK/rsyslog/rsyslog.conf" -i "$WORK/rsyslog/pid" \
-  >"$WORK/rsyslog.log" 2>&1 &
-EXTRA_PIDS+=("$!")
-wait_for 30 "rsyslog (octet port)" port_open "$OCTET_PORT"
-wait_for 30 "rsyslog (lf port)" port_open "$LF_PORT"
+start_rsyslog receiver "$OCTET_PORT" "$LF_PORT"
 
 cat >"$WORK/secfeed.yaml" <<YAML
 state_dir: $WORK/state
@@ -108,16 +98,12 @@ sinks:
     path: $WORK/truth.cef
     format: cef
 YAML
-"$SECFEED_BINARY" run -c "$WORK/secfeed.yaml" --status-interval 1 >"$WORK/secfeed.log" 2>&1 &
-PID=$!
-EXTRA_PIDS+=("$PID")
+start_secfeed secfeed
 wait_for 90 "$alerts alerts in the truth file" has_lines "$alerts" "$WORK/truth.cef"
 wait_for 90 "$alerts lines (octet counting)" has_lines "$alerts" "$WORK/octet.received"
 wait_for 90 "$alerts lines (LF framing)" has_lines "$alerts" "$WORK/lf.received"
 sleep 1  # a split alert would show up as extra lines now
-kill -TERM "$PID"
-timeout 60 tail --pid="$PID" -f /dev/null || fail "secfeed did not stop"
-wait "$PID" || fail "secfeed exited with an error"
+stop_secfeed secfeed
 [[ ! -s $WORK/dead.jsonl ]] || fail "alerts were dead-lettered: $(head -c 500 "$WORK/dead.jsonl")"
 
 cat >"$WORK/check.py" <<'PY'

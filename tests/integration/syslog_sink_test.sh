@@ -12,33 +12,16 @@
 # touches the system's rsyslog.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-RSYSLOGD=/usr/sbin/rsyslogd
 require_tools "$PRODUCE" "$SECFEED_BINARY" "$RSYSLOGD"
 command -v jc >/dev/null || fail "jc not installed"
 GEN="$SECFEED_SOURCE_DIR/tests/tools/gen_defender_records.py"
 
 start_broker --brokers 1 --topic s1:2 --topic s2:2 --topic s3:2 --topic s4:2 --topic s5:1
 
-# A free loopback port (TCP and UDP), picked at random; rsyslog keeps it across restarts.
-free_port() {
-  python3 - <<'PY'
-import random, socket
-for _ in range(100):
-    port = random.randint(20000, 60000)
-    try:
-        with socket.socket() as t, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
-            t.bind(("127.0.0.1", port)); u.bind(("127.0.0.1", port))
-        print(port); break
-    except OSError:
-        pass
-PY
-}
-
 # write_rsyslog_conf NAME PORT OUT [TLS]: imtcp (plain or gtls) + imudp -> OUT, msg only.
 write_rsyslog_conf() {
-  local dir="$WORK/rsyslog-$1"
-  mkdir -p "$dir"
-  local driver=""
+  local dir driver=""
+  dir=$(rsyslog_dir "$1")
   if [[ ${4:-} == tls ]]; then
     driver="global(defaultNetstreamDriver=\"gtls\" defaultNetstreamDriverCAFile=\"$WORK/ca.pem\"
        defaultNetstreamDriverCertFile=\"$WORK/server.pem\" defaultNetstreamDriverKeyFile=\"$WORK/server.key\")"
@@ -54,24 +37,6 @@ template(name="msgonly" type="string" string="%msg%\n")
 action(type="omfile" file="$3" template="msgonly")
 CONF
 }
-
-start_rsyslog() {  # NAME: sets RSYSLOG_PID_<NAME>; waits until the port accepts
-  local dir="$WORK/rsyslog-$1"
-  rm -f "$dir/pid"
-  timeout 280 "$RSYSLOGD" -n -f "$dir/rsyslog.conf" -i "$dir/pid" >>"$WORK/rsyslog-$1.log" 2>&1 &
-  local pid=$!
-  EXTRA_PIDS+=("$pid")
-  printf -v "RSYSLOG_PID_$1" '%s' "$pid"
-  wait_for 30 "rsyslog $1 listening" port_open "$2"
-}
-
-stop_rsyslog() {  # NAME
-  local pid_var="RSYSLOG_PID_$1"
-  kill -TERM "${!pid_var}" 2>/dev/null || true
-  timeout 30 tail --pid="${!pid_var}" -f /dev/null || fail "rsyslog $1 did not stop"
-  wait "${!pid_var}" 2>/dev/null || true
-}
-
 
 write_config() {  # NAME TOPIC URL [EXTRA SINK YAML]
   cat >"$WORK/$1.yaml" <<YAML

@@ -10,11 +10,34 @@ COUNT="$BIN/secfeed-kafka-consume-count"
 WORK="$(mktemp -d)"
 BROKER_PID=""
 EXTRA_PIDS=()
+
+# stop_process PID [GRACE_SECONDS]: SIGTERM, then SIGKILL if PID is still running after
+# GRACE_SECONDS (default 10). Never blocks longer: a helper that hangs on shutdown (rsyslogd
+# has known shutdown hangs) must not turn a passed test into a ctest timeout. Helpers
+# started under `timeout` lead their own process group (timeout calls setpgid), so the
+# SIGKILL goes to the group too, or the wrapped process would outlive its wrapper.
+stop_process() {
+  local pid=$1 grace=${2:-10} waited=0
+  kill -TERM "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+  while kill -0 "$pid" 2>/dev/null && ((waited < grace * 10)); do
+    # A reaped-but-unwaited child shows as a zombie: kill -0 still succeeds on it.
+    [[ $(ps -o stat= -p "$pid" 2>/dev/null) == Z* ]] && break
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  if kill -0 "$pid" 2>/dev/null && [[ $(ps -o stat= -p "$pid" 2>/dev/null) != Z* ]]; then
+    echo "warning: $(ps -o args= -p "$pid" 2>/dev/null | cut -c1-120) (pid $pid) still" \
+      "running ${grace} s after SIGTERM; sending SIGKILL" >&2
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
 cleanup() {
   local pid
   for pid in "${EXTRA_PIDS[@]}" $BROKER_PID; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
+    stop_process "$pid"
   done
   rm -rf "$WORK"
 }
@@ -73,6 +96,47 @@ wait_for() {
     ((SECONDS < deadline)) || fail "timed out after ${seconds}s waiting for $what"
     sleep 0.2
   done
+}
+
+# free_port: a free loopback port for both TCP and UDP, picked at random (not port 0, so a
+# receiver can be restarted on the same port).
+free_port() {
+  python3 - <<'PY'
+import random, socket
+for _ in range(100):
+    port = random.randint(20000, 60000)
+    try:
+        with socket.socket() as t, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            t.bind(("127.0.0.1", port)); u.bind(("127.0.0.1", port))
+        print(port); break
+    except OSError:
+        pass
+PY
+}
+
+# ---- rsyslog: a private rsyslogd (never the system's) per NAME, configured by the test in
+# $(rsyslog_dir NAME)/rsyslog.conf; its output goes to $WORK/rsyslog-NAME.log.
+RSYSLOGD=/usr/sbin/rsyslogd
+rsyslog_dir() { mkdir -p "$WORK/rsyslog-$1" && printf '%s' "$WORK/rsyslog-$1"; }
+
+# start_rsyslog NAME PORT...: (re)starts it; sets RSYSLOG_PID_<NAME>; waits until every
+# PORT accepts TCP connections.
+start_rsyslog() {
+  local name=$1 dir port pid
+  shift
+  dir=$(rsyslog_dir "$name")
+  rm -f "$dir/pid"
+  timeout 900 "$RSYSLOGD" -n -f "$dir/rsyslog.conf" -i "$dir/pid" >>"$WORK/rsyslog-$name.log" 2>&1 &
+  pid=$!
+  EXTRA_PIDS+=("$pid")
+  printf -v "RSYSLOG_PID_$name" '%s' "$pid"
+  for port in "$@"; do wait_for 30 "rsyslog $name listening on $port" port_open "$port"; done
+}
+
+# stop_rsyslog NAME: SIGTERM, SIGKILL after 30 s (see stop_process).
+stop_rsyslog() {
+  local pid_var="RSYSLOG_PID_$1"
+  stop_process "${!pid_var}" 30
 }
 
 EMULATOR="$BIN/secfeed-emulator"
@@ -152,5 +216,5 @@ produce() {
 # Small predicates the scripts share.
 lines() { [[ -f $1 ]] && wc -l <"$1" || echo 0; }              # FILE: its line count (0 if absent)
 has_lines() { (($(lines "$2") >= $1)); }                        # N FILE
-truth() { python3 -c "import json,sys; print(json.load(open('$1'))['$2'])"; }  # FILE KEY
+truth() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }  # FILE KEY
 port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }  # PORT
