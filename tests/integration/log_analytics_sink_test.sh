@@ -54,11 +54,6 @@ sinks:
     format: json
 YAML
 
-produce() {  # FILE
-  local out
-  out=$(timeout 120 "$PRODUCE" --bootstrap "$BOOTSTRAP" --topic mdc --round-robin "$1")
-  [[ $out == "produced $(wc -l <"$1")" ]] || fail "producer: $out"
-}
 # Rows stored plus rows dead-lettered by the sink reach N.
 settled() { (($(lines "$WORK/ingested.ndjson") + $(lines "$WORK/dead.jsonl") >= $1)); }
 faults() { emulator_api POST faults "$1" >/dev/null || fail "cannot set faults"; }
@@ -107,7 +102,7 @@ PY
 python3 "$GEN" --messages 400 --huge-every 100 --id-prefix a "$WORK/a.ndjson" >"$WORK/a.truth"
 first=$(truth "$WORK/a.truth" events)
 huge=$(grep -c '"Description":"huge ' "$WORK/a.ndjson" || true)
-produce "$WORK/a.ndjson"
+produce mdc "$WORK/a.ndjson"
 # First match wins and each is used up in turn: 3x 429, then 2x 503, then one 413.
 faults '[{"path_prefix": "/dataCollectionRules/", "status": 429, "retry_after": 1, "count": 3},
          {"path_prefix": "/dataCollectionRules/", "status": 503, "count": 2},
@@ -137,7 +132,7 @@ stored_before=$(lines "$WORK/ingested.ndjson")
 faults '{"path_prefix": "/dataCollectionRules/", "status": 403, "count": -1}'
 python3 "$GEN" --messages 150 --id-prefix b --seed 2 "$WORK/b.ndjson" >"$WORK/b.truth"
 second=$(truth "$WORK/b.truth" events)
-produce "$WORK/b.ndjson"
+produce mdc "$WORK/b.ndjson"
 wait_for 60 "the 403 error" grep -q \
   "grant the app 'Monitoring Metrics Publisher' on the DCR $DCR" "$WORK/secfeed.log"
 sleep 3

@@ -37,11 +37,6 @@ YAML
   mv "$CONFIG.tmp" "$CONFIG"  # atomically: a reader never sees half a file
 }
 
-produce() {  # FILE
-  local out
-  out=$(timeout 120 "$PRODUCE" --bootstrap "$BOOTSTRAP" --topic r1 --round-robin "$1")
-  [[ $out == "produced $(wc -l <"$1")" ]] || fail "producer: $out"
-}
 has_lines() { (($(cat "${@:2}" 2>/dev/null | wc -l) >= $1)); }
 count() { grep -c "$1" "$WORK/secfeed.log" || true; }
 ids() { cat "$@" 2>/dev/null | python3 -c 'import json,sys
@@ -56,7 +51,7 @@ wait_for 30 "the first start" grep -q "started:" "$WORK/secfeed.log"
 
 python3 "$GEN" --messages 200 --id-prefix a "$WORK/a.ndjson" >"$WORK/a.truth"
 a_events=$(truth "$WORK/a.truth" events)
-produce "$WORK/a.ndjson"
+produce r1 "$WORK/a.ndjson"
 wait_for 60 "the first batch in first.jsonl" has_lines "$a_events" "$WORK/first.jsonl"
 
 # ---- 1. Invalid config: logged with its position, nothing changes.
@@ -72,7 +67,7 @@ alive || fail "secfeed exited after an invalid reload"
 expect_eq "starts after an invalid reload" 1 "$(count "started:")"
 python3 "$GEN" --messages 100 --id-prefix b "$WORK/b.ndjson" >"$WORK/b.truth"
 b_events=$(truth "$WORK/b.truth" events)
-produce "$WORK/b.ndjson"
+produce r1 "$WORK/b.ndjson"
 wait_for 60 "more events in first.jsonl with the old config" has_lines $((a_events + b_events)) "$WORK/first.jsonl"
 
 # ---- 2. Valid config moving the sink: drain, re-exec, new file.
@@ -87,7 +82,7 @@ grep -q "reload: restarting with the new configuration" "$WORK/secfeed.log" || f
 expect_eq "events in first.jsonl at the reload" $((a_events + b_events)) "$(lines "$WORK/first.jsonl")"
 python3 "$GEN" --messages 150 --id-prefix c "$WORK/c.ndjson" >"$WORK/c.truth"
 c_events=$(truth "$WORK/c.truth" events)
-produce "$WORK/c.ndjson"
+produce r1 "$WORK/c.ndjson"
 wait_for 60 "the new events in second.jsonl" has_lines "$c_events" "$WORK/second.jsonl"
 sleep 1  # duplicates would show up now
 total=$((a_events + b_events + c_events))
