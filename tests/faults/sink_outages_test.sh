@@ -13,7 +13,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 require_tools "$PRODUCE" "$COUNT" "$SECFEED_BINARY" "$RSYSLOGD"
 
-OUTAGE=${SECFEED_FAULT_SYSLOG_OUTAGE:-15}
+OUTAGE=${SECFEED_FAULT_SYSLOG_OUTAGE:-30}  # 30 s, as the reliability issue asks
 start_broker --brokers 1 --topic mdc:4
 sink_broker_start --brokers 1 --topic out:4
 start_emulator --tenants 1 --streams "$SECFEED_SOURCE_DIR/schemas/sentinel" \
