@@ -79,18 +79,20 @@ std::unique_ptr<Sink> make_sink_of_type(const SinkConfig& sink, const Config& co
     }
     case SinkType::kafka: {
       const KafkaSinkConfig& kafka = std::get<KafkaSinkConfig>(sink.settings);
+      net::KafkaTokenFunction oauth_token;
       if (kafka.kafka.sasl_mechanism == SaslMechanism::oauthbearer) {
-        // The token provider is wired for the eventhub source only so far.
-        error = "sink " + sink.name +
-                ": sasl_mechanism oauthbearer is not supported by the "
-                "kafka sink yet; use an Event Hubs connection string (SASL PLAIN)";
-        return nullptr;
+        oauth_token = net::kafka_token_function(kafka.kafka, config, executor, tokens, error);
+        if (!oauth_token) {
+          error = "sink " + sink.name + ": " + error;
+          return nullptr;
+        }
       }
       SinkOptions base = sink_options(sink);
       // librdkafka batches by itself (linger.ms); waiting for a fuller batch here only
       // adds latency.
       base.batch_max_wait = milliseconds(0);
-      auto kafka_sink = std::make_unique<KafkaSink>(executor, std::move(base), kafka, dead_letters);
+      auto kafka_sink = std::make_unique<KafkaSink>(executor, std::move(base), kafka, dead_letters,
+                                                    std::move(oauth_token));
       if (!kafka_sink->error().empty()) {
         error = "sink " + kafka_sink->error();
         return nullptr;

@@ -14,6 +14,7 @@
 #include "connector/pipeline/pipeline.hpp"
 #include "connector/sources/eventhub/eventhub_source.hpp"
 #include "sinks/dead_letter_output.hpp"
+#include "sinks/kafka/kafka_sink.hpp"
 #include "sinks/sink.hpp"
 
 namespace secfeed {
@@ -87,6 +88,18 @@ void register_sink(const void* owner, const Sink& sink) {
   metrics::Registry::global().gauge_callback(
       "secfeed_sink_queue_depth", "Events waiting in the sink's queue.", labels,
       [&sink] { return static_cast<double>(sink.queue_depth()); }, owner);
+  if (const auto* kafka = dynamic_cast<const KafkaSink*>(&sink)) {
+    auto& registry = metrics::Registry::global();
+    registry.counter_callback(
+        "secfeed_kafka_sink_token_refreshes_total",
+        "Entra ID tokens handed to the kafka sink's producer (oauth).", labels,
+        [kafka] { return static_cast<double>(kafka->token_refreshes()); }, owner);
+    registry.counter_callback(
+        "secfeed_kafka_sink_token_failures_total",
+        "Entra ID token requests of the kafka sink that failed (nothing is delivered "
+        "without a token).",
+        labels, [kafka] { return static_cast<double>(kafka->token_failures()); }, owner);
+  }
 }
 
 void register_source(const void* owner, const Source& source) {
@@ -114,8 +127,7 @@ void register_source(const void* owner, const Source& source) {
   counter(owner, "secfeed_eventhub_token_refreshes_total",
           "Entra ID tokens handed to the Kafka client (auth: oauth).", labels,
           stats.token_refreshes);
-  // TODO: consumer lag per partition needs librdkafka statistics (stats_cb) inside the
-  // eventhub source; not exported yet.
+  // Consumer lag per partition: the source's own gauges (consumer_lag.hpp).
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ void read_kafka_client(MapReader& reader, KafkaClientConfig& out) {
                    out.security_protocol == KafkaSecurityProtocol::sasl_ssl;
   if (out.sasl_mechanism == SaslMechanism::oauthbearer) {
     reader.fail("sasl_mechanism",
-                "for Entra ID tokens use the eventhub source's oauth: section; other "
+                "for Entra ID tokens use the oauth: section; other "
                 "OAUTHBEARER setups go in properties");
   }
   if (sasl && out.sasl_mechanism == SaslMechanism::none) {
@@ -68,6 +68,25 @@ std::string apply_connection_string(MapReader& reader, std::string_view key,
   out.sasl_username = "$ConnectionString";  // literally, as Event Hubs expects
   out.sasl_password = connection_string;
   return parsed->entity_path;
+}
+
+void read_eventhub_oauth(MapReader& oauth, const Config& config, KafkaClientConfig& out) {
+  const std::string tenant = oauth.required_string("tenant");
+  check_tenant_ref(oauth, "tenant", tenant, config);
+  const TenantConfig& owner = *config.find_tenant(tenant);
+  std::string fqdn = oauth.required_string("namespace");
+  if (fqdn.find('.') == std::string::npos) {
+    fqdn += "." + config.endpoints(owner.cloud).servicebus_suffix;
+  }
+  if (!is_host_port(fqdn + ":9093")) {
+    oauth.fail("namespace", "expected a namespace name or its host name, got " + quote_value(fqdn));
+  }
+  oauth.finish();
+  out.bootstrap_servers = fqdn + ":9093";
+  out.security_protocol = KafkaSecurityProtocol::sasl_ssl;
+  out.sasl_mechanism = SaslMechanism::oauthbearer;
+  out.oauth_tenant = owner.id;
+  out.oauth_scope = "https://" + fqdn + "/.default";
 }
 
 }  // namespace secfeed::config_detail

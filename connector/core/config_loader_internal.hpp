@@ -46,5 +46,8 @@ void read_kafka_client(MapReader& reader, KafkaClientConfig& out);
 // Event Hubs connection string -> SASL_SSL/PLAIN client settings; returns EntityPath.
 std::string apply_connection_string(MapReader& reader, std::string_view key,
                                     const Secret& connection_string, KafkaClientConfig& out);
+// `oauth: {tenant, namespace}` -> SASL_SSL/OAUTHBEARER client settings for the
+// namespace's Kafka endpoint, with Entra ID tokens of that tenant's app.
+void read_eventhub_oauth(MapReader& oauth, const Config& config, KafkaClientConfig& out);
 
 }  // namespace secfeed::config_detail

@@ -181,29 +181,36 @@ void check_topic_template(MapReader& reader, const std::string& topic) {
   }
 }
 
-KafkaSinkConfig read_kafka(MapReader& reader) {
+KafkaSinkConfig read_kafka(MapReader& reader, const Config& config) {
   KafkaSinkConfig sink;
   if (reader.has("acks")) {
     reader.fail("acks", "is always \"all\" (anything less can lose delivered events)");
   }
+  // Three ways to reach the broker: an Event Hubs connection string (SASL PLAIN), an
+  // Event Hubs namespace with Entra ID tokens (oauth), or plain Kafka client settings.
   auto connection_string = reader.secret("connection_string");
+  auto oauth = reader.map("oauth");
+  if (connection_string && oauth) reader.fail("oauth", "give either connection_string or oauth");
+  const char* implied_by = connection_string ? "connection_string" : oauth ? "oauth" : nullptr;
+  if (implied_by != nullptr && reader.has("bootstrap_servers")) {
+    reader.fail("bootstrap_servers",
+                std::string("give either ") + implied_by + " or bootstrap_servers");
+  }
   if (connection_string) {
-    if (reader.has("bootstrap_servers")) {
-      reader.fail("bootstrap_servers", "give either connection_string or bootstrap_servers");
-    }
     const std::string entity_path = apply_connection_string(
         reader, reader.has("connection_string") ? "connection_string" : "connection_string_file",
         *connection_string, sink.kafka);
     sink.topic = entity_path;
   }
-  // Looked up in both cases so they are known keys (and rejected with a clear message).
+  if (oauth) read_eventhub_oauth(*oauth, config, sink.kafka);
+  // Looked up in every case so they are known keys (and rejected with a clear message).
   for (std::string_view key : {"security_protocol", "sasl_mechanism", "sasl_username",
                                "sasl_password", "sasl_password_file", "ca_file"}) {
-    if (connection_string && reader.has(key)) {
-      reader.fail(key, "is implied by connection_string");
+    if (implied_by != nullptr && reader.has(key)) {
+      reader.fail(key, std::string("is implied by ") + implied_by);
     }
   }
-  if (!connection_string) read_kafka_client(reader, sink.kafka);
+  if (implied_by == nullptr) read_kafka_client(reader, sink.kafka);
   sink.topic = reader.string_or("topic", sink.topic);
   if (sink.topic.empty()) reader.fail("topic", "required key is missing");
   check_topic_template(reader, sink.topic);
@@ -380,7 +387,7 @@ void read_sinks(MapReader& root, Config& config) {
         sink.settings = read_syslog(reader, config);
         break;
       case SinkType::kafka:
-        sink.settings = read_kafka(reader);
+        sink.settings = read_kafka(reader, config);
         break;
       case SinkType::log_analytics:
         sink.settings =

@@ -66,23 +66,7 @@ EventHubSourceConfig read_eventhub(MapReader& reader, const Config& config) {
         *connection_string, source.kafka);
   } else if (oauth) {
     source.auth = EventHubAuth::oauth;
-    const std::string tenant = oauth->required_string("tenant");
-    check_tenant_ref(*oauth, "tenant", tenant, config);
-    const TenantConfig& owner = *config.find_tenant(tenant);
-    std::string fqdn = oauth->required_string("namespace");
-    if (fqdn.find('.') == std::string::npos) {
-      fqdn += "." + config.endpoints(owner.cloud).servicebus_suffix;
-    }
-    if (!is_host_port(fqdn + ":9093")) {
-      oauth->fail("namespace",
-                  "expected a namespace name or its host name, got " + quote_value(fqdn));
-    }
-    oauth->finish();
-    source.kafka.bootstrap_servers = fqdn + ":9093";
-    source.kafka.security_protocol = KafkaSecurityProtocol::sasl_ssl;
-    source.kafka.sasl_mechanism = SaslMechanism::oauthbearer;
-    source.kafka.oauth_tenant = owner.id;
-    source.kafka.oauth_scope = "https://" + fqdn + "/.default";
+    read_eventhub_oauth(*oauth, config, source.kafka);
   } else {
     source.auth = EventHubAuth::kafka;
     read_kafka_client(*kafka, source.kafka);

@@ -2,6 +2,7 @@
 
 #include "connector/core/kafka_client_properties.hpp"
 #include "connector/net/credentials_from_config.hpp"
+#include "connector/net/kafka_oauth.hpp"
 #include "connector/sources/eventhub/eventhub_source.hpp"
 #include "connector/sources/graph/graph_budgets.hpp"
 #include "connector/sources/graph/graph_poll_source.hpp"
@@ -10,44 +11,17 @@
 namespace secfeed {
 namespace {
 
-// OAUTHBEARER: librdkafka's refresh callback gets tokens from the tenant's provider.
-bool attach_oauth(const SourceConfig& source, const EventHubSourceConfig& settings,
-                  const Config& config, boost::asio::any_io_executor executor,
-                  net::TokenProviders& tokens, EventHubSourceOptions& options, std::string& error) {
-  const TenantConfig* tenant = config.find_tenant(settings.kafka.oauth_tenant);
-  if (tenant == nullptr) {
-    error = "source " + source.name + ": unknown oauth tenant " + settings.kafka.oauth_tenant;
-    return false;
-  }
-  net::TokenProvider* provider = tokens.get(*tenant, settings.kafka.oauth_scope, error);
-  if (provider == nullptr) {
-    error = "source " + source.name + ": " + error;
-    return false;
-  }
-  auto fetch = net::blocking_token_function(executor, *provider, std::chrono::seconds(60));
-  options.oauth_token = [fetch](std::string& token, std::int64_t& expires_at_ms,
-                                std::string& failure) {
-    net::TokenResult result = fetch();
-    if (!result.ok()) {
-      failure = result.error;
-      return false;
-    }
-    token = std::move(result.access_token);
-    expires_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch() + result.valid_for)
-                        .count();
-    return true;
-  };
-  return true;
-}
-
 std::unique_ptr<Source> make_eventhub(const SourceConfig& source,
                                       const EventHubSourceConfig& settings, const Config& config,
                                       SourceContext& context, std::string& error) {
   EventHubSourceOptions options;
-  if (settings.auth == EventHubAuth::oauth &&
-      !attach_oauth(source, settings, config, context.executor, context.tokens, options, error)) {
-    return nullptr;
+  if (settings.auth == EventHubAuth::oauth) {
+    options.oauth_token =
+        net::kafka_token_function(settings.kafka, config, context.executor, context.tokens, error);
+    if (!options.oauth_token) {
+      error = "source " + source.name + ": " + error;
+      return nullptr;
+    }
   }
   options.name = source.name;
   options.topic = settings.topic;

@@ -137,8 +137,10 @@ bool is_permanent_delivery_error(rd_kafka_resp_err_t err) {
 }
 
 KafkaSink::KafkaSink(Executor executor, SinkOptions options, KafkaSinkConfig config,
-                     DeadLetterOutput* dead_letters)
-    : Sink(executor, std::move(options), dead_letters), config_(std::move(config)) {
+                     DeadLetterOutput* dead_letters, net::KafkaTokenFunction oauth_token)
+    : Sink(executor, std::move(options), dead_letters),
+      config_(std::move(config)),
+      oauth_token_(std::move(oauth_token)) {
   create_producer(create_error_);
 }
 
@@ -152,13 +154,45 @@ bool KafkaSink::create_producer(std::string& error) {
   char errstr[512];
   rd_kafka_conf_set_opaque(conf, this);
   rd_kafka_conf_set_dr_msg_cb(conf, &KafkaSink::delivery_report);
+  const bool oauth = config_.kafka.sasl_mechanism == SaslMechanism::oauthbearer;
+  if (oauth) {
+    if (!oauth_token_) {
+      rd_kafka_conf_destroy(conf);
+      error = name() + ": sasl_mechanism oauthbearer needs a token function";
+      return false;
+    }
+    rd_kafka_conf_set_oauthbearer_token_refresh_cb(conf, &KafkaSink::oauth_refresh);
+    // The token function waits for the io thread, and this sink serves librdkafka's
+    // main queue (rd_kafka_poll) on the io thread: refreshes must run elsewhere, on
+    // librdkafka's background thread.
+    rd_kafka_conf_enable_sasl_queue(conf, 1);
+  }
   producer_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
   if (producer_ == nullptr) {
     rd_kafka_conf_destroy(conf);  // only consumed by rd_kafka_new on success
     error = name() + ": cannot create the Kafka producer: " + errstr;
     return false;
   }
+  if (oauth) {
+    if (rd_kafka_error_t* failed = rd_kafka_sasl_background_callbacks_enable(producer_)) {
+      error = name() + ": cannot serve OAUTHBEARER refreshes in the background: " +
+              rd_kafka_error_string(failed);
+      rd_kafka_error_destroy(failed);
+      rd_kafka_destroy(producer_);
+      producer_ = nullptr;
+      return false;
+    }
+  }
   return true;
+}
+
+void KafkaSink::oauth_refresh(rd_kafka_t* rk, const char* /*oauthbearer_config*/, void* opaque) {
+  auto* self = static_cast<KafkaSink*>(opaque);
+  if (net::answer_oauth_refresh(rk, self->oauth_token_, kComponent, self->name())) {
+    self->token_refreshes_.fetch_add(1);
+  } else {
+    self->token_failures_.fetch_add(1);
+  }
 }
 
 void KafkaSink::destroy_producer() {

@@ -8,7 +8,9 @@
 #include <librdkafka/rdkafka.h>
 
 #include <array>
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +18,7 @@
 
 #include "connector/core/config.hpp"
 #include "connector/core/kafka_client_properties.hpp"
+#include "connector/net/kafka_oauth.hpp"
 #include "sinks/sink.hpp"
 
 namespace secfeed {
@@ -53,11 +56,15 @@ bool is_permanent_delivery_error(rd_kafka_resp_err_t err);
 class KafkaSink : public Sink {
  public:
   // Creating the producer can fail (a bad property): check error() after construction.
+  // `oauth_token`: required when config.kafka.sasl_mechanism is oauthbearer.
   KafkaSink(Executor executor, SinkOptions options, KafkaSinkConfig config,
-            DeadLetterOutput* dead_letters);
+            DeadLetterOutput* dead_letters, net::KafkaTokenFunction oauth_token = {});
   ~KafkaSink() override;
 
   const std::string& error() const { return create_error_; }
+  // OAUTHBEARER: tokens handed to librdkafka, and refreshes that failed.
+  std::uint64_t token_refreshes() const { return token_refreshes_.load(); }
+  std::uint64_t token_failures() const { return token_failures_.load(); }
 
  protected:
   boost::asio::awaitable<DeliveryResult> deliver(std::span<SinkMessage> batch) override;
@@ -69,8 +76,11 @@ class KafkaSink : public Sink {
   boost::asio::awaitable<void> wait_for_reports();
   DeliveryResult settle(std::span<SinkMessage> batch, std::size_t produced);
   static void delivery_report(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque);
+  static void oauth_refresh(rd_kafka_t* rk, const char* oauthbearer_config, void* opaque);
 
   KafkaSinkConfig config_;
+  net::KafkaTokenFunction oauth_token_;
+  std::atomic<std::uint64_t> token_refreshes_{0}, token_failures_{0};
   std::string create_error_;
   rd_kafka_t* producer_ = nullptr;
   std::string topic_;  // reused buffer for the rendered topic

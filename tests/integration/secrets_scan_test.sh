@@ -2,7 +2,8 @@
 # No secret and no issued token ever leaves secfeed through its observable outputs.
 # secfeed runs at log level debug with every kind of secret configured and used:
 #   * a tenant client secret, spent on the emulator's token endpoint (Entra ID) by an
-#     eventhub source with auth oauth (its Kafka endpoint does not exist: errors logged);
+#     eventhub source and a kafka sink with oauth (their Kafka endpoint does not exist:
+#     errors logged);
 #   * an Event Hubs connection string with a SAS key (its namespace does not exist);
 #   * a proxy password, sent to a CONNECT proxy (started here) on every token request;
 # plus a plain eventhub source on the test broker with poison records (dead letters).
@@ -145,6 +146,12 @@ sinks:
     path: $WORK/out.jsonl
     format: json
     filter: {sources: [plain]}
+  - name: bus-oauth
+    type: kafka
+    oauth: {tenant: $TENANT, namespace: graph-hub.localhost}
+    topic: out
+    filter: {sources: [hub-oauth]}  # nothing arrives: its broker does not exist either
+    properties: {reconnect.backoff.ms: "200", reconnect.backoff.max.ms: "1000"}
   - name: unverified
     type: syslog
     enabled: false
@@ -159,9 +166,12 @@ EXTRA_PIDS+=("$PID")
 wait_for 30 "the metrics line" grep -q "metrics: listening on http://" "$WORK/secfeed.log"
 URL=$(grep -o 'metrics: listening on http://127.0.0.1:[0-9]*' "$WORK/secfeed.log" | head -n 1 | sed 's/.*on //')
 metric() { curl -sS --max-time 10 "$URL/metrics" | awk -v name="$1" '$1 == name { print $2 }'; }
-token_refreshed() { [[ $(metric 'secfeed_eventhub_token_refreshes_total{source="hub-oauth"}') -ge 1 ]]; }
+token_refreshed() {  # both Kafka clients with Entra ID tokens: the source and the sink
+  [[ $(metric 'secfeed_eventhub_token_refreshes_total{source="hub-oauth"}') -ge 1 ]] &&
+    [[ $(metric 'secfeed_kafka_sink_token_refreshes_total{sink="bus-oauth"}') -ge 1 ]]
+}
 wait_for 90 "$events events from the plain source" has_lines "$events" "$WORK/out.jsonl"
-wait_for 60 "a token for the oauth source" token_refreshed
+wait_for 60 "a token for the oauth source and sink" token_refreshed
 grep -q "^CONNECT 127.0.0.1:${EMULATOR_URL##*:} auth=ok$" "$WORK/proxy.txt" ||
   fail "the token request did not go through the proxy with its password: $(cat "$WORK/proxy.txt")"
 echo "ok: the client secret and the proxy password were used"

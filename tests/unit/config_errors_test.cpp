@@ -370,6 +370,32 @@ TEST(ConfigErrorsTest, KafkaSink) {
             "got \"brotli\"");
 }
 
+TEST(ConfigErrorsTest, KafkaSinkWithEntraIdTokens) {
+  const std::string base =
+      kTenantYaml + "sources: [{type: graph_alerts}]\nsinks:\n" + "  - type: kafka\n    topic: t\n";
+  const std::string oauth =
+      "    oauth: {tenant: 00000000-0000-0000-0000-000000000001, namespace: lake}\n";
+  EXPECT_EQ(load_error(base + oauth + "    bootstrap_servers: b:9092\n"),
+            "test.yaml:10:24: sinks[0].bootstrap_servers: give either oauth or "
+            "bootstrap_servers");
+  EXPECT_EQ(load_error(base + oauth + "    connection_string: Endpoint=sb://x/\n"),
+            "test.yaml:9:12: sinks[0].oauth: give either connection_string or oauth");
+  EXPECT_EQ(load_error(base + oauth + "    sasl_username: u\n"),
+            "test.yaml:10:20: sinks[0].sasl_username: is implied by oauth");
+  EXPECT_EQ(load_error(base + "    oauth: {tenant: other, namespace: lake}\n"),
+            "test.yaml:9:21: sinks[0].oauth.tenant: unknown tenant \"other\" (configured: "
+            "00000000-0000-0000-0000-000000000001)");
+  EXPECT_EQ(load_error(base + "    oauth: {tenant: 00000000-0000-0000-0000-000000000001}\n"),
+            "test.yaml:9:12: sinks[0].oauth.namespace: required key is missing");
+  EXPECT_EQ(load_error(base + "    oauth: {tenant: 00000000-0000-0000-0000-000000000001, "
+                              "namespace: lake, scope: x}\n"),
+            "test.yaml:9:76: sinks[0].oauth.scope: unknown key");
+  EXPECT_EQ(load_error(base + "    sasl_mechanism: OAUTHBEARER\n    bootstrap_servers: b:1\n"
+                              "    security_protocol: sasl_ssl\n"),
+            "test.yaml:9:21: sinks[0].sasl_mechanism: for Entra ID tokens use the oauth: "
+            "section; other OAUTHBEARER setups go in properties");
+}
+
 TEST(ConfigErrorsTest, LogAnalyticsSink) {
   const std::string base = kTenantYaml + "sources: [{type: graph_alerts}]\nsinks:\n" +
                            "  - type: log_analytics\n    dcr_immutable_id: dcr-ab12\n";

@@ -221,6 +221,15 @@ sinks:
     connection_string: "Endpoint=sb://ns/;SharedAccessKeyName=k;SharedAccessKey=a"
     topic: t)" + common +
                        R"(
+  - type: kafka
+    name: bus-oauth
+    oauth: {tenant: 00000000-0000-0000-0000-000000000001, namespace: ns}
+    topic: t
+  - type: kafka
+    name: bus-plain
+    bootstrap_servers: "h:1"
+    topic: t)" + common +
+                       R"(
   - type: log_analytics
     endpoint: https://dce
     dcr_immutable_id: dcr-ab

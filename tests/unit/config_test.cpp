@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "config_test_util.hpp"
+#include "sinks/kafka/kafka_sink.hpp"
 
 namespace secfeed {
 namespace {
@@ -387,6 +388,43 @@ sinks:
             "Endpoint=sb://ns2.servicebus.windows.net;SharedAccessKeyName=send;"
             "SharedAccessKey=AcCeSsKeY0123456789+/=;EntityPath=out");
   EXPECT_TRUE(config.warnings.empty());
+}
+
+TEST(ConfigTest, KafkaSinkIntoEventHubsWithEntraIdTokens) {
+  const Config config = load(kTenantYaml + yaml(R"(
+sources: [{type: graph_alerts}]
+sinks:
+  - type: kafka
+    oauth: {tenant: 00000000-0000-0000-0000-000000000001, namespace: lake}
+    topic: secfeed-{kind}
+  - type: kafka
+    name: fqdn
+    oauth: {tenant: 00000000-0000-0000-0000-000000000001, namespace: lake.example.net}
+    topic: t
+)"));
+  const auto& kafka = std::get<KafkaSinkConfig>(config.sinks[0].settings);
+  EXPECT_EQ(kafka.topic, "secfeed-{kind}");
+  EXPECT_EQ(kafka.kafka.bootstrap_servers, "lake.servicebus.windows.net:9093");
+  EXPECT_EQ(kafka.kafka.security_protocol, KafkaSecurityProtocol::sasl_ssl);
+  EXPECT_EQ(kafka.kafka.sasl_mechanism, SaslMechanism::oauthbearer);
+  EXPECT_EQ(kafka.kafka.oauth_tenant, "00000000-0000-0000-0000-000000000001");
+  EXPECT_EQ(kafka.kafka.oauth_scope, "https://lake.servicebus.windows.net/.default");
+  EXPECT_EQ(kafka.kafka.sasl_username, "");
+  const auto& fqdn = std::get<KafkaSinkConfig>(config.sinks[1].settings);
+  EXPECT_EQ(fqdn.kafka.bootstrap_servers, "lake.example.net:9093");
+  EXPECT_EQ(fqdn.kafka.oauth_scope, "https://lake.example.net/.default");
+  // The producer gets SASL_SSL with OAUTHBEARER, and no PLAIN credentials.
+  const KafkaProperties properties = kafka_producer_properties(kafka);
+  const auto value = [&](std::string_view key) {
+    for (const auto& [k, v] : properties) {
+      if (k == key) return v;
+    }
+    return std::string("(unset)");
+  };
+  EXPECT_EQ(value("security.protocol"), "sasl_ssl");
+  EXPECT_EQ(value("sasl.mechanisms"), "OAUTHBEARER");
+  EXPECT_EQ(value("sasl.username"), "(unset)");
+  EXPECT_EQ(value("bootstrap.servers"), "lake.servicebus.windows.net:9093");
 }
 
 TEST(ConfigTest, LogAnalyticsAlertsOnlyNeedsNoPostureStream) {

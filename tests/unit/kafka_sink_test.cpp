@@ -7,12 +7,17 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include <atomic>
+#include <chrono>
+#include <future>
 #include <map>
 #include <set>
+#include <thread>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 namespace secfeed {
 namespace {
@@ -228,6 +233,75 @@ TEST(KafkaSinkMock, BadPropertyIsReportedWithoutTheValue) {
   TestKafkaSink sink(io.get_executor(), options, config, nullptr);
   EXPECT_EQ(sink.error().rfind("k: Kafka property no.such.property: ", 0), 0u) << sink.error();
   EXPECT_EQ(sink.error().find("secret-value"), std::string::npos);
+}
+
+TEST(KafkaSinkOAuth, TokensAreFetchedOffTheIoThreadAndFailuresCounted) {
+  // The mock cluster has no SASL listener, so nothing is delivered here; what is tested
+  // is the wiring. The token function blocks on the io thread's work, as the real one
+  // (net::kafka_token_function) does: it must be called from librdkafka's background
+  // thread, never from the io thread that polls the producer, or the two would wait for
+  // each other.
+  for (const bool succeed : {true, false}) {
+    SCOPED_TRACE(succeed ? "token" : "failure");
+    asio::io_context io;
+    const std::thread::id io_thread = std::this_thread::get_id();
+    std::atomic<int> calls{0}, calls_on_io_thread{0};
+    net::KafkaTokenFunction token_function = [&](std::string& token, std::int64_t& expires_at_ms,
+                                                 std::string& error) {
+      ++calls;
+      if (std::this_thread::get_id() == io_thread) {
+        ++calls_on_io_thread;
+      } else {
+        std::promise<void> served;  // a round trip through the io thread
+        asio::post(io, [&served] { served.set_value(); });
+        served.get_future().wait();
+      }
+      if (!succeed) {
+        error = "AADSTS7000215: Invalid client secret provided.";
+        return false;
+      }
+      token = "header.payload.signature";
+      expires_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count() +
+                      3600000;
+      return true;
+    };
+    KafkaSinkConfig config;
+    config.kafka.bootstrap_servers = "127.0.0.1:1";
+    config.kafka.security_protocol = KafkaSecurityProtocol::sasl_plaintext;
+    config.kafka.sasl_mechanism = SaslMechanism::oauthbearer;
+    config.topic = "out";
+    SinkOptions options;
+    options.name = "bus";
+    TestKafkaSink sink(io.get_executor(), options, config, nullptr, token_function);
+    ASSERT_EQ(sink.error(), "");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    const auto outcome = [&] {
+      return succeed ? sink.token_refreshes() > 0 : sink.token_failures() > 0;
+    };
+    while (!outcome() && std::chrono::steady_clock::now() < deadline) {
+      io.run_for(std::chrono::milliseconds(50));
+      io.restart();
+    }
+    EXPECT_GE(calls.load(), 1);
+    EXPECT_EQ(calls_on_io_thread.load(), 0);
+    EXPECT_EQ(sink.token_refreshes() > 0, succeed);
+    EXPECT_EQ(sink.token_failures() > 0, !succeed);
+  }
+}
+
+TEST(KafkaSinkOAuth, OauthbearerWithoutATokenFunctionIsAnError) {
+  asio::io_context io;
+  KafkaSinkConfig config;
+  config.kafka.bootstrap_servers = "127.0.0.1:1";
+  config.kafka.security_protocol = KafkaSecurityProtocol::sasl_ssl;
+  config.kafka.sasl_mechanism = SaslMechanism::oauthbearer;
+  config.topic = "out";
+  SinkOptions options;
+  options.name = "bus";
+  TestKafkaSink sink(io.get_executor(), options, config, nullptr);
+  EXPECT_EQ(sink.error(), "bus: sasl_mechanism oauthbearer needs a token function");
 }
 
 }  // namespace

@@ -87,23 +87,11 @@ struct EventHubSource::Impl {
   // expires; it runs on the poll thread, which may block while the io thread fetches.
   static void oauth_cb(rd_kafka_t* rk, const char* /*oauthbearer_config*/, void* opaque) {
     Impl* self = static_cast<Impl*>(opaque);
-    std::string token, error;
-    std::int64_t expires_at_ms = 0;
-    if (!self->options.oauth_token(token, expires_at_ms, error)) {
+    if (net::answer_oauth_refresh(rk, self->options.oauth_token, kComponent, self->options.name)) {
+      self->stats.token_refreshes.fetch_add(1);
+    } else {
       self->stats.consumer_errors.fetch_add(1);
-      log_warn(kComponent, self->options.name + ": cannot get an Entra ID token: " + error);
-      rd_kafka_oauthbearer_set_token_failure(rk, error.c_str());
-      return;
     }
-    char errstr[512];
-    // The principal name is informational for Event Hubs; the token carries identity.
-    if (rd_kafka_oauthbearer_set_token(rk, token.c_str(), expires_at_ms, "secfeed", nullptr, 0,
-                                       errstr, sizeof errstr) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      log_warn(kComponent, self->options.name + ": token rejected by the Kafka client: " + errstr);
-      rd_kafka_oauthbearer_set_token_failure(rk, errstr);
-      return;
-    }
-    self->stats.token_refreshes.fetch_add(1);
   }
   static void commit_cb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t*,
                         void* opaque) {

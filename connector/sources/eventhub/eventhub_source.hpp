@@ -26,6 +26,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include "connector/net/kafka_oauth.hpp"
 #include "connector/sources/eventhub/partition_tracker.hpp"
 #include "connector/sources/source.hpp"
 
@@ -45,8 +46,7 @@ struct EventHubSourceOptions {
   std::string tenant_id, tenant_name;  // fallback tenant for records without one
   // SASL OAUTHBEARER: called on librdkafka's thread when it needs a (new) token; fills
   // the token and its lifetime in ms since the epoch, or an error. Empty: not OAuth.
-  std::function<bool(std::string& token, std::int64_t& expires_at_ms, std::string& error)>
-      oauth_token;
+  net::KafkaTokenFunction oauth_token;
 };
 
 struct EventHubSourceStats {
