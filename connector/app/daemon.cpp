@@ -101,13 +101,14 @@ int run_daemon(const Config& config, const DaemonOptions& options, bool* reload)
   }
 
   asio::io_context io(1);
+  const net::HttpClientOptions http_options = net::http_client_options(config);
   std::unique_ptr<net::HttpClient> http =
-      net::HttpClient::create(io.get_executor(), net::http_client_options(config), error);
+      net::HttpClient::create(io.get_executor(), http_options, error);
   if (!http) {
     log_error(kComponent, error);
     return 1;
   }
-  net::TokenProviders tokens(*http);
+  net::TokenProviders tokens(*http, http_options);
   std::unique_ptr<StateStore> state = StateStore::open(config.state_dir, error);
   if (!state) {
     log_error(kComponent, error);

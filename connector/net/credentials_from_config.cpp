@@ -48,10 +48,23 @@ TokenProvider* TokenProviders::get(const TenantConfig& tenant, const std::string
   auto key = std::make_pair(tenant.id, scope);
   auto it = providers_.find(key);
   if (it != providers_.end()) return it->second.get();
+  HttpClient* http = client_for(tenant, error);
+  if (http == nullptr) return nullptr;
   std::unique_ptr<TokenProvider> provider =
-      make_client_credentials_provider(http_, client_credentials(tenant), scope, error);
+      make_client_credentials_provider(*http, client_credentials(tenant), scope, error);
   if (!provider) return nullptr;
   return providers_.emplace(std::move(key), std::move(provider)).first->second.get();
+}
+
+HttpClient* TokenProviders::client_for(const TenantConfig& tenant, std::string& error) {
+  if (tenant.ca_file.empty() || tenant.ca_file == options_.ca_file) return &http_;
+  auto it = by_ca_file_.find(tenant.ca_file);
+  if (it != by_ca_file_.end()) return it->second.get();
+  HttpClientOptions options = options_;
+  options.ca_file = tenant.ca_file;
+  std::unique_ptr<HttpClient> client = HttpClient::create(http_.executor(), options, error);
+  if (!client) return nullptr;
+  return by_ca_file_.emplace(tenant.ca_file, std::move(client)).first->second.get();
 }
 
 std::function<TokenResult()> blocking_token_function(boost::asio::any_io_executor executor,

@@ -22,15 +22,24 @@ ClientCredentials client_credentials(const TenantConfig& tenant);
 
 class TokenProviders {
  public:
-  explicit TokenProviders(HttpClient& http) : http_(http) {}
+  // `http`: the shared client (tls.ca_file), made from `options`. A tenant with a CA
+  // bundle of its own gets a client of its own: `options` with that ca_file.
+  TokenProviders(HttpClient& http, HttpClientOptions options)
+      : http_(http), options_(std::move(options)) {}
   // The provider for (tenant, scope), created on first use; nullptr + error when the
   // tenant's credentials are unusable (e.g. an unreadable certificate).
   TokenProvider* get(const TenantConfig& tenant, const std::string& scope, std::string& error);
-  // The client the providers use, shared with the components that call Azure APIs.
+  // The client for every request made for `tenant` (Entra ID tokens, Graph): the shared
+  // one, or one per distinct `ca_file` (with its own connection pool), created on first
+  // use; nullptr + error when that CA file cannot be loaded.
+  HttpClient* client_for(const TenantConfig& tenant, std::string& error);
+  // The shared client, for the components that call Azure APIs outside a tenant's Graph.
   HttpClient& http() const { return http_; }
 
  private:
   HttpClient& http_;
+  HttpClientOptions options_;
+  std::map<std::string, std::unique_ptr<HttpClient>> by_ca_file_;
   std::map<std::pair<std::string, std::string>, std::unique_ptr<TokenProvider>> providers_;
 };
 

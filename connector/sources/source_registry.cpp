@@ -67,6 +67,11 @@ bool graph_tenants(const SourceConfig& source, const std::vector<std::string>& i
       error = "source " + source.name + ": tenant " + id + ": " + error;
       return false;
     }
+    g.http = context.tokens.client_for(*tenant, error);
+    if (g.http == nullptr) {
+      error = "source " + source.name + ": tenant " + id + ": " + error;
+      return false;
+    }
     g.budget = &graph_budgets(config, context).budget(tenant->id, api);
     out.push_back(std::move(g));
   }

@@ -48,19 +48,15 @@ status_line_counts() {
 wait_for 10 "a status line with 2 failing tenants per source" status_line_counts
 echo "ok: status line: 2 failing tenants per source"
 
-# Metrics, when the /metrics endpoint is in this build.
-metrics=$(curl -sS --max-time 5 "http://$GRAPH_METRICS_LISTEN/metrics" 2>/dev/null || true)
-if [[ $metrics == *secfeed_graph_poll_failures_total* ]]; then
-  for tenant in "$WRONG" "$THROTTLED"; do
-    grep -qE "^secfeed_graph_poll_failures_total\{[^}]*tenant=\"$tenant\"[^}]*\} [1-9]" <<<"$metrics" ||
-      fail "no poll failures counted for $tenant in /metrics"
-  done
-  grep -qE "^secfeed_graph_throttled_total\{[^}]*tenant=\"$THROTTLED\"[^}]*\} [1-9]" <<<"$metrics" ||
-    fail "no throttling counted for $THROTTLED in /metrics"
-  echo "ok: /metrics counts the failing tenants"
-else
-  echo "skip: /metrics is not served by this build (TODO: assert it once the endpoint lands)"
-fi
+# /metrics counts the failing tenants.
+metrics=$(curl -sS --max-time 5 "http://$GRAPH_METRICS_LISTEN/metrics") || fail "no /metrics"
+for tenant in "$WRONG" "$THROTTLED"; do
+  grep -qE "^secfeed_graph_poll_failures_total\{[^}]*tenant=\"$tenant\"[^}]*\} [1-9]" <<<"$metrics" ||
+    fail "no poll failures counted for $tenant in /metrics"
+done
+grep -qE "^secfeed_graph_throttled_total\{[^}]*tenant=\"$THROTTLED\"[^}]*\} [1-9]" <<<"$metrics" ||
+  fail "no throttling counted for $THROTTLED in /metrics"
+echo "ok: /metrics counts the failing tenants"
 graph_stop
 
 errors="$WORK/errors.txt"

@@ -101,8 +101,10 @@ TEST(Cli, RunBuildsTheLogAnalyticsSinkAndStopsCleanly) {
   }
   EXPECT_EQ(run_process(kSecfeed + " validate -c " + config).status, 0);
   // Nothing to deliver (the broker address is dead): it starts, then SIGTERM drains it.
-  const auto r =
-      run_process("timeout --preserve-status -s TERM 3 " + kSecfeed + " run -c " + config);
+  // --foreground: without it timeout signals its whole process group as well, so secfeed
+  // may see two SIGTERMs, and a second signal aborts the drain (by design).
+  const auto r = run_process("timeout --foreground --preserve-status -s TERM 3 " + kSecfeed +
+                             " run -c " + config);
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("started: 1 sources, 1 sinks"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("stopped cleanly"), std::string::npos) << r.err;

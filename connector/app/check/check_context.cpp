@@ -1,6 +1,7 @@
 #include "connector/app/check/check_context.hpp"
 
 #include "connector/app/check/failure_text.hpp"
+#include "connector/net/credentials_from_config.hpp"
 #include "connector/net/http_client.hpp"
 #include "connector/net/url.hpp"
 
@@ -8,7 +9,19 @@ namespace secfeed::check {
 
 boost::asio::awaitable<net::HttpResult> send_request(CheckContext& context, std::string method,
                                                      const std::string& url,
-                                                     net::HttpHeaders headers, std::string body) {
+                                                     net::HttpHeaders headers, std::string body,
+                                                     const TenantConfig* tenant) {
+  net::HttpClient* http = context.http;
+  if (tenant != nullptr && context.tokens != nullptr) {
+    std::string client_error;
+    http = context.tokens->client_for(*tenant, client_error);
+    if (http == nullptr) {
+      net::HttpResult failed;
+      failed.error = net::HttpError::tls;
+      failed.error_message = client_error;
+      co_return failed;
+    }
+  }
   std::string url_error;
   std::optional<net::Url> parsed = net::parse_url(url, &url_error);
   if (!parsed) {
@@ -23,7 +36,7 @@ boost::asio::awaitable<net::HttpResult> send_request(CheckContext& context, std:
   request.headers = std::move(headers);
   request.body = std::move(body);
   request.timeout = context.timeout;
-  co_return co_await context.http->request(std::move(request));
+  co_return co_await http->request(std::move(request));
 }
 
 boost::asio::awaitable<TokenOutcome> fetch_token(CheckContext& context, const TenantConfig& tenant,

@@ -51,10 +51,12 @@ struct CheckContext {
 };
 
 // An HTTP request with the check's timeout (io thread only); a URL that does not parse
-// comes back as a protocol error.
+// comes back as a protocol error. With `tenant`, through that tenant's client (its
+// ca_file), as the daemon sends its Graph requests.
 boost::asio::awaitable<net::HttpResult> send_request(CheckContext& context, std::string method,
                                                      const std::string& url,
-                                                     net::HttpHeaders headers, std::string body);
+                                                     net::HttpHeaders headers, std::string body,
+                                                     const TenantConfig* tenant = nullptr);
 
 // A token of `tenant` for `scope` through the shared providers (io thread only).
 boost::asio::awaitable<TokenOutcome> fetch_token(CheckContext& context, const TenantConfig& tenant,

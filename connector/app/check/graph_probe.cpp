@@ -80,7 +80,7 @@ boost::asio::awaitable<CheckRow> probe(CheckContext& context, const TenantConfig
   headers.add("Prefer", "include-unknown-enum-members");
   const net::HttpResult result = co_await send_request(
       context, "GET", base + "/v1.0/security/" + std::string(endpoint.path) + "?$top=1",
-      std::move(headers), {});
+      std::move(headers), {}, &tenant);
   if (!result.transport_ok()) {
     row.status = CheckStatus::fail;
     row.detail = describe_transport_failure(result);

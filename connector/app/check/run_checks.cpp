@@ -84,7 +84,7 @@ CheckReport run_checks(const Config& config, std::chrono::milliseconds timeout) 
   }
   {
     std::unique_ptr<net::TokenProviders> tokens =
-        http ? std::make_unique<net::TokenProviders>(*http) : nullptr;
+        http ? std::make_unique<net::TokenProviders>(*http, http_options) : nullptr;
     // Without an HTTP client only the probes that need none can run (Kafka, syslog, file).
     CheckContext context{config, io.get_executor(), http.get(), tokens.get(), timeout, {}};
     guarded(report, "state_dir", config.state_dir, [&] { check_state_dir(context, report); });

@@ -200,7 +200,8 @@ asio::awaitable<GraphResponse> graph_get(net::HttpClient& http, const GraphTenan
     out.attempt_statuses.push_back(attempt.transport_ok() ? attempt.status : 0);
   };
   net::RetryingResult sent =
-      co_await net::send_with_retry(http, request, policy, tenant.tokens, std::move(hooks));
+      co_await net::send_with_retry(tenant.http != nullptr ? *tenant.http : http, request, policy,
+                                    tenant.tokens, std::move(hooks));
 
   net::HttpResult& result = sent.result;
   out.attempts = sent.attempts;

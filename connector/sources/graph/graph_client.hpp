@@ -31,6 +31,7 @@ struct GraphTenant {
   std::string graph_url;  // base, no trailing slash: https://graph.microsoft.com
   net::TokenProvider* tokens = nullptr;
   RequestBudget* budget = nullptr;  // null: unbounded
+  net::HttpClient* http = nullptr;  // the tenant's own client (its ca_file); null: the shared one
 };
 
 struct GraphResponse {
@@ -58,7 +59,8 @@ net::RetryPolicy default_graph_retry_policy();
 // GETs an absolute URL (a first page, or an @odata.nextLink followed as is) with
 // `Accept: application/json`, `Prefer: include-unknown-enum-members`, a fresh
 // `client-request-id` and the tenant's bearer token, holding a permit of the tenant's
-// budget for each attempt (not while waiting to retry). Never throws.
+// budget for each attempt (not while waiting to retry). Sent through `tenant.http` when
+// the tenant has a client of its own, else `http`. Never throws.
 boost::asio::awaitable<GraphResponse> graph_get(net::HttpClient& http, const GraphTenant& tenant,
                                                 std::string url, const net::RetryPolicy& policy,
                                                 std::chrono::milliseconds timeout);

@@ -13,6 +13,7 @@
 #   GRAPH_INTERVAL [1s] GRAPH_LAG [3s] GRAPH_OVERLAP [10s] GRAPH_LOOKBACK [48h]
 #   GRAPH_TIMEOUT [10s] GRAPH_FORMAT [json] GRAPH_LOG_LEVEL [info]
 #   GRAPH_METRICS_LISTEN  host:port of /metrics ["": metrics disabled]
+#   GRAPH_TLS_CA_FILE   tls.ca_file [the test CA; "": none, the system store]
 # Each source is named after its type; the sink is "out", a file.
 
 COMPARE_TRUTH="$SECFEED_SOURCE_DIR/tests/tools/compare_ground_truth.py"
@@ -29,6 +30,7 @@ GRAPH_TIMEOUT=10s
 GRAPH_FORMAT=json
 GRAPH_LOG_LEVEL=info
 GRAPH_METRICS_LISTEN=""
+GRAPH_TLS_CA_FILE=unset  # graph_write_config: the test CA
 
 # graph_use_tenants FIRST LAST: GRAPH_TENANTS = the emulator's tenants FIRST..LAST.
 graph_use_tenants() {
@@ -61,7 +63,8 @@ graph_write_config() {
       echo "metrics: {enabled: false}"
     fi
     echo "dead_letter: {path: $WORK/$name-dead.jsonl}"
-    echo "tls: {ca_file: $TEST_CA_DIR/ca.pem}"
+    [[ $GRAPH_TLS_CA_FILE != unset ]] || GRAPH_TLS_CA_FILE="$TEST_CA_DIR/ca.pem"
+    [[ -z $GRAPH_TLS_CA_FILE ]] || echo "tls: {ca_file: $GRAPH_TLS_CA_FILE}"
     echo "tenants:"
     for tenant in "${GRAPH_TENANTS[@]}"; do
       echo "  - id: $tenant"
