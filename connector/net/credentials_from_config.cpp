@@ -4,6 +4,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 
 namespace secfeed::net {
 
@@ -81,10 +82,21 @@ std::function<TokenResult()> blocking_token_function(boost::asio::any_io_executo
           promise->set_value(std::move(result));
         },
         boost::asio::detached);
-    if (future.wait_for(timeout) != std::future_status::ready) {
+    // In slices: once the io_context has stopped (shutdown) the token can never come,
+    // and librdkafka's rd_kafka_destroy() waits for this call to return.
+    const auto* io_executor = executor.target<boost::asio::io_context::executor_type>();
+    boost::asio::io_context* io = io_executor != nullptr ? &io_executor->context() : nullptr;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (future.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
       TokenResult failed;
-      failed.error = "timed out waiting for a Microsoft Entra ID token";
-      return failed;
+      if (io != nullptr && io->stopped()) {
+        failed.error = "stopping: no Microsoft Entra ID token will be fetched";
+        return failed;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        failed.error = "timed out waiting for a Microsoft Entra ID token";
+        return failed;
+      }
     }
     return future.get();
   };

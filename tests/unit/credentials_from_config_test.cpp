@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace secfeed::net {
 namespace {
@@ -46,6 +50,40 @@ TEST(BlockingTokenFunction, TimesOutWhenTheIoContextDoesNotRun) {
   const TokenResult result = fetch();
   EXPECT_FALSE(result.ok());
   EXPECT_EQ(result.error, "timed out waiting for a Microsoft Entra ID token");
+}
+
+// A token request that never completes (an unresponsive token endpoint).
+class HangingProvider : public TokenProvider {
+ public:
+  boost::asio::awaitable<TokenResult> token() override {
+    ++calls;
+    boost::asio::steady_timer forever(co_await boost::asio::this_coro::executor,
+                                      std::chrono::hours(1));
+    co_await forever.async_wait(boost::asio::use_awaitable);
+    co_return TokenResult{};
+  }
+  void invalidate(std::string_view) override {}
+  std::atomic<int> calls{0};
+};
+
+TEST(BlockingTokenFunction, StopsWaitingWhenTheIoContextStops) {
+  // At shutdown the daemon stops its io_context, then destroys the Kafka clients, whose
+  // rd_kafka_destroy() waits for a refresh callback in progress: that callback must not
+  // wait out its whole timeout for a token that can no longer come.
+  boost::asio::io_context io;
+  auto guard = boost::asio::make_work_guard(io);
+  std::thread io_thread([&] { io.run(); });
+  HangingProvider provider;
+  auto fetch = blocking_token_function(io.get_executor(), provider, std::chrono::hours(1));
+  auto pending = std::async(std::launch::async, fetch);
+  while (provider.calls.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  io.stop();
+  io_thread.join();
+  ASSERT_EQ(pending.wait_for(std::chrono::seconds(30)), std::future_status::ready)
+      << "still waiting for a token after the io_context stopped";
+  const TokenResult result = pending.get();
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(result.error, "stopping: no Microsoft Entra ID token will be fetched");
 }
 
 TEST(ClientCredentialsFromConfig, SecretAndCertificateTenants) {
