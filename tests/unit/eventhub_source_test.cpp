@@ -17,6 +17,7 @@
 
 #include "connector/core/metrics.hpp"
 #include "connector/pipeline/pipeline.hpp"
+#include "tests/unit/support/fake_entra_token.hpp"
 #include "tests/unit/support/run_process.hpp"
 #include "tests/unit/support/scripted_sink.hpp"
 
@@ -330,16 +331,7 @@ TEST_F(EventHubSourceTest, OauthBearerTokensComeFromTheTokenFunction) {
     o.properties.emplace_back("sasl.mechanisms", "OAUTHBEARER");
     o.oauth_token = [&](std::string& token, std::int64_t& expires_at_ms, std::string& error) {
       ++calls;
-      if (!succeed) {
-        error = "AADSTS7000215: Invalid client secret provided.";
-        return false;
-      }
-      token = "header.payload.signature";
-      expires_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count() +
-                      3600000;
-      return true;
+      return testing::fake_entra_token(succeed, token, expires_at_ms, error);
     };
     Pipeline pipeline(io_.get_executor(), *dead_letters_);
     EventHubSource source(io_.get_executor(), pipeline, std::move(o));

@@ -19,6 +19,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include "tests/unit/support/fake_entra_token.hpp"
+
 namespace secfeed {
 namespace {
 
@@ -235,6 +237,22 @@ TEST(KafkaSinkMock, BadPropertyIsReportedWithoutTheValue) {
   EXPECT_EQ(sink.error().find("secret-value"), std::string::npos);
 }
 
+// A sink whose broker needs OAUTHBEARER (the mock cluster has no SASL listener).
+KafkaSinkConfig oauth_config() {
+  KafkaSinkConfig config;
+  config.kafka.bootstrap_servers = "127.0.0.1:1";
+  config.kafka.security_protocol = KafkaSecurityProtocol::sasl_plaintext;
+  config.kafka.sasl_mechanism = SaslMechanism::oauthbearer;
+  config.topic = "out";
+  return config;
+}
+
+SinkOptions named(std::string name) {
+  SinkOptions options;
+  options.name = std::move(name);
+  return options;
+}
+
 TEST(KafkaSinkOAuth, TokensAreFetchedOffTheIoThreadAndFailuresCounted) {
   // The mock cluster has no SASL listener, so nothing is delivered here; what is tested
   // is the wiring. The token function blocks on the io thread's work, as the real one
@@ -256,25 +274,9 @@ TEST(KafkaSinkOAuth, TokensAreFetchedOffTheIoThreadAndFailuresCounted) {
         asio::post(io, [&served] { served.set_value(); });
         served.get_future().wait();
       }
-      if (!succeed) {
-        error = "AADSTS7000215: Invalid client secret provided.";
-        return false;
-      }
-      token = "header.payload.signature";
-      expires_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count() +
-                      3600000;
-      return true;
+      return testing::fake_entra_token(succeed, token, expires_at_ms, error);
     };
-    KafkaSinkConfig config;
-    config.kafka.bootstrap_servers = "127.0.0.1:1";
-    config.kafka.security_protocol = KafkaSecurityProtocol::sasl_plaintext;
-    config.kafka.sasl_mechanism = SaslMechanism::oauthbearer;
-    config.topic = "out";
-    SinkOptions options;
-    options.name = "bus";
-    TestKafkaSink sink(io.get_executor(), options, config, nullptr, token_function);
+    TestKafkaSink sink(io.get_executor(), named("bus"), oauth_config(), nullptr, token_function);
     ASSERT_EQ(sink.error(), "");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     const auto outcome = [&] {
@@ -293,14 +295,7 @@ TEST(KafkaSinkOAuth, TokensAreFetchedOffTheIoThreadAndFailuresCounted) {
 
 TEST(KafkaSinkOAuth, OauthbearerWithoutATokenFunctionIsAnError) {
   asio::io_context io;
-  KafkaSinkConfig config;
-  config.kafka.bootstrap_servers = "127.0.0.1:1";
-  config.kafka.security_protocol = KafkaSecurityProtocol::sasl_ssl;
-  config.kafka.sasl_mechanism = SaslMechanism::oauthbearer;
-  config.topic = "out";
-  SinkOptions options;
-  options.name = "bus";
-  TestKafkaSink sink(io.get_executor(), options, config, nullptr);
+  TestKafkaSink sink(io.get_executor(), named("bus"), oauth_config(), nullptr);
   EXPECT_EQ(sink.error(), "bus: sasl_mechanism oauthbearer needs a token function");
 }
 
