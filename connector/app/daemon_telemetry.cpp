@@ -183,12 +183,19 @@ void DaemonTelemetry::check_sinks() {
       entry.failures_at_last_delivery = failures;
     }
     const std::uint64_t failing = failures - entry.failures_at_last_delivery;
-    entry.ready = failing == 0;
-    HealthRegistry::global().set(
-        "sink", entry.sink->name(), "", entry.ready,
-        entry.ready ? "delivered " + std::to_string(delivered)
-                    : std::to_string(failing) +
-                          " failed delivery attempts since the last delivery (see the log)");
+    // A kafka sink without an Entra ID token fails no delivery attempt (librdkafka holds
+    // the messages), so its token state is checked on its own.
+    const auto* kafka = dynamic_cast<const KafkaSink*>(entry.sink);
+    const bool no_token = kafka != nullptr && kafka->token_failing();
+    entry.ready = failing == 0 && !no_token;
+    std::string detail = "delivered " + std::to_string(delivered);
+    if (no_token) {
+      detail = "no Microsoft Entra ID token for the Kafka connection (see the log)";
+    } else if (failing != 0) {
+      detail = std::to_string(failing) +
+               " failed delivery attempts since the last delivery (see the log)";
+    }
+    HealthRegistry::global().set("sink", entry.sink->name(), "", entry.ready, detail);
   }
 }
 

@@ -188,11 +188,9 @@ bool KafkaSink::create_producer(std::string& error) {
 
 void KafkaSink::oauth_refresh(rd_kafka_t* rk, const char* /*oauthbearer_config*/, void* opaque) {
   auto* self = static_cast<KafkaSink*>(opaque);
-  if (net::answer_oauth_refresh(rk, self->oauth_token_, kComponent, self->name())) {
-    self->token_refreshes_.fetch_add(1);
-  } else {
-    self->token_failures_.fetch_add(1);
-  }
+  const bool ok = net::answer_oauth_refresh(rk, self->oauth_token_, kComponent, self->name());
+  (ok ? self->token_refreshes_ : self->token_failures_).fetch_add(1);
+  self->token_failing_.store(!ok);
 }
 
 void KafkaSink::destroy_producer() {

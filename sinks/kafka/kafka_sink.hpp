@@ -65,6 +65,8 @@ class KafkaSink : public Sink {
   // OAUTHBEARER: tokens handed to librdkafka, and refreshes that failed.
   std::uint64_t token_refreshes() const { return token_refreshes_.load(); }
   std::uint64_t token_failures() const { return token_failures_.load(); }
+  // The last token request failed: nothing can be delivered until one succeeds.
+  bool token_failing() const { return token_failing_.load(); }
 
  protected:
   boost::asio::awaitable<DeliveryResult> deliver(std::span<SinkMessage> batch) override;
@@ -81,6 +83,7 @@ class KafkaSink : public Sink {
   KafkaSinkConfig config_;
   net::KafkaTokenFunction oauth_token_;
   std::atomic<std::uint64_t> token_refreshes_{0}, token_failures_{0};
+  std::atomic<bool> token_failing_{false};
   std::string create_error_;
   rd_kafka_t* producer_ = nullptr;
   std::string topic_;  // reused buffer for the rendered topic

@@ -164,4 +164,34 @@ retries=$(metric "$URL_two" 'secfeed_sink_retries_total{sink="siem"}')
 expect_eq "/healthz while not ready" 200 "$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$URL_two/healthz")"
 # The syslog sink never delivers: the drain times out (--shutdown-timeout 3); exit 0.
 stop_secfeed two
+
+# ---- 3. A kafka sink whose Entra ID token cannot be had (wrong client secret) is not
+# ready either, although no delivery attempt fails (librdkafka holds its messages).
+start_emulator --tenants 1
+write_config three m2 "  - name: bus
+    type: kafka
+    oauth: {tenant: $(emulator_tenant 1), namespace: graph-hub.localhost}
+    topic: out
+    filter: {sources: [none]}  # nothing to deliver: the drain stays clean"
+cat >>"$WORK/three.yaml" <<YAML
+tls: {ca_file: $TEST_CA_DIR/ca.pem}
+tenants:
+  - id: $(emulator_tenant 1)
+    client_id: $EMULATOR_CLIENT_ID
+    client_secret_file: $WORK/wrong-secret
+    login_url: $EMULATOR_URL
+YAML
+sed -i 's/^  - name: mdc$/  - name: none\n    enabled: false\n    type: eventhub\n    kafka: {bootstrap_servers: ["127.0.0.1:1"]}\n    topic: x\n  - name: mdc/' "$WORK/three.yaml"
+(umask 077 && echo "not-the-secret" >"$WORK/wrong-secret")
+start_secfeed three
+readyz_three() { curl -sS --max-time 10 -o "$WORK/ready3.json" -w '%{http_code}' "$URL_three/readyz"; }
+wait_for 60 "/readyz to report 503 for the kafka sink" eval '[[ $(readyz_three) == 503 ]]'
+grep -q '"name":"bus","tenant":"","ready":false,"detail":"no Microsoft Entra ID token for the Kafka connection (see the log)"' \
+  "$WORK/ready3.json" || fail "the kafka sink's detail does not say why: $(cat "$WORK/ready3.json")"
+failures=$(metric "$URL_three" 'secfeed_kafka_sink_token_failures_total{sink="bus"}')
+((failures >= 1)) || fail "no token failures counted: $failures"
+grep -q "WARN  kafka: bus: cannot get an Entra ID token: .*AADSTS7000215" "$WORK/three.log" ||
+  fail "no log line with the reason"
+echo "ok: a kafka sink without a token: /readyz 503 with the reason, $failures failures counted"
+stop_secfeed three
 echo "PASS"

@@ -290,6 +290,7 @@ TEST(KafkaSinkOAuth, TokensAreFetchedOffTheIoThreadAndFailuresCounted) {
     EXPECT_EQ(calls_on_io_thread.load(), 0);
     EXPECT_EQ(sink.token_refreshes() > 0, succeed);
     EXPECT_EQ(sink.token_failures() > 0, !succeed);
+    EXPECT_EQ(sink.token_failing(), !succeed);
   }
 }
 
