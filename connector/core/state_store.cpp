@@ -136,6 +136,16 @@ std::size_t StateStore::seen_count(std::string_view scope) {
   return q.step() == SQLITE_ROW ? static_cast<std::size_t>(q.integer(0)) : 0;
 }
 
+std::vector<StateStore::Commit::Seen> StateStore::seen_keys(std::string_view scope) {
+  std::lock_guard lock(mutex_);
+  std::vector<Commit::Seen> keys;
+  Statement q(prepared("SELECT id, version, expires_ms FROM seen WHERE scope = ?1"));
+  if (!q.ok()) return keys;
+  q.bind(1, scope);
+  while (q.step() == SQLITE_ROW) keys.push_back(Commit::Seen{q.text(0), q.text(1), q.integer(2)});
+  return keys;
+}
+
 bool StateStore::commit(const Commit& commit, std::string& error) {
   std::lock_guard lock(mutex_);
   if (!exec("BEGIN IMMEDIATE", error)) return false;

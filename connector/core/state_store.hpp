@@ -59,6 +59,10 @@ class StateStore {
 
   std::size_t seen_count(std::string_view scope);
 
+  // Every de-dup key committed for `scope`, with its expiry: what a stream keeps in
+  // memory so that its per-item check never reads the store.
+  std::vector<Commit::Seen> seen_keys(std::string_view scope);
+
  private:
   explicit StateStore(sqlite3* db) : db_(db) {}
   bool exec(const char* sql, std::string& error);

@@ -129,11 +129,19 @@ TEST_F(GraphCheckpointTest, KeysExpireOnceTheWindowCanNoLongerReturnThem) {
   EXPECT_TRUE(store_->seen(kScope, "edge", "2026-11-22T07:49:30Z"));
   EXPECT_TRUE(store_->seen(kScope, "recent", "2026-11-22T07:55:00Z"));
 
+  // The stream's own (in-memory) view agrees with the store: the kept keys are
+  // duplicates, the expired one is new again.
+  EXPECT_TRUE(cp.check_and_claim("edge", "2026-11-22T07:49:30Z"));
+  EXPECT_TRUE(cp.check_and_claim("recent", "2026-11-22T07:55:00Z"));
+  EXPECT_FALSE(cp.check_and_claim("old", "2026-11-22T07:00:00Z"));
+
   // While the watermark does not move (an outage), nothing more expires.
-  cp.page_done(cp.begin_page({}, at("2026-11-22T08:00:00Z")));
+  cp.page_done(cp.begin_page({key("old", "2026-11-22T07:00:00Z")}, at("2026-11-22T08:00:00Z")));
   ASSERT_TRUE(commit(cp));
   EXPECT_TRUE(store_->seen(kScope, "edge", "2026-11-22T07:49:30Z"));
-  EXPECT_EQ(store_->seen_count(kScope), 2u);
+  EXPECT_EQ(store_->seen_count(kScope), 2u) << "the re-sent old version expired at once";
+  EXPECT_TRUE(cp.check_and_claim("edge", "2026-11-22T07:49:30Z"));
+  EXPECT_FALSE(cp.check_and_claim("old", "2026-11-22T07:00:00Z"));
 }
 
 TEST_F(GraphCheckpointTest, TheWatermarkNeverMovesBack) {

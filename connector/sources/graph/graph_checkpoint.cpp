@@ -36,14 +36,19 @@ bool TenantCheckpoints::load(std::optional<std::int64_t>& watermark, std::string
   return true;
 }
 
+void TenantCheckpoints::load_committed_keys() {
+  if (committed_loaded_) return;
+  for (StateStore::Commit::Seen& seen : store_.seen_keys(scope_)) {
+    committed_.emplace(key_of(seen.id, seen.version), seen.expires_ms);
+  }
+  committed_loaded_ = true;
+}
+
 bool TenantCheckpoints::check_and_claim(std::string_view id, std::string_view version) {
   std::string key = key_of(id, version);
-  {
-    std::lock_guard lock(mutex_);
-    if (in_flight_.count(key) > 0) return true;
-  }
-  if (store_.seen(scope_, id, version)) return true;
   std::lock_guard lock(mutex_);
+  load_committed_keys();
+  if (committed_.count(key) > 0) return true;
   return !in_flight_.insert(std::move(key)).second;
 }
 
@@ -87,9 +92,18 @@ bool TenantCheckpoints::commit_ready(std::string& error) {
     error = "state " + scope_ + ": " + error;
     return false;
   }
+  // The store now holds these keys and has dropped the expired ones: mirror both.
+  load_committed_keys();
   for (auto it = pages_.begin(); it != end; ++it) {
-    for (const VersionKey& key : it->second.keys) in_flight_.erase(key_of(key.id, key.version));
+    for (const VersionKey& key : it->second.keys) {
+      auto handed_out = in_flight_.extract(key_of(key.id, key.version));
+      std::string committed_key =
+          handed_out ? std::move(handed_out.value()) : key_of(key.id, key.version);
+      committed_.insert_or_assign(std::move(committed_key), key.version_ms);
+    }
   }
+  std::erase_if(committed_,
+                [&](const auto& entry) { return entry.second < *commit.forget_before_ms; });
   pages_.erase(pages_.begin(), end);
   ready_through_.reset();
   committed_ms_ = watermark;

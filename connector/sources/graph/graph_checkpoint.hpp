@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -71,6 +72,7 @@ class TenantCheckpoints {
     std::int64_t watermark_ms;
   };
   static std::string key_of(std::string_view id, std::string_view version);
+  void load_committed_keys();  // with mutex_ held
 
   StateStore& store_;
   std::string scope_;
@@ -81,6 +83,11 @@ class TenantCheckpoints {
   std::optional<std::uint64_t> ready_through_;  // completed, not yet committed
   std::map<std::uint64_t, Page> pages_;         // registered, not yet committed
   std::unordered_set<std::string> in_flight_;   // key_of() of handed-out, uncommitted
+  // key_of() -> expiry of every committed key: the store's rows, mirrored so that
+  // check_and_claim() (once per alert) never reads SQLite. Few: only the keys a window
+  // starting at `watermark - overlap` could still return. Loaded on first use.
+  std::unordered_map<std::string, std::int64_t> committed_;
+  bool committed_loaded_ = false;
   std::optional<std::int64_t> committed_ms_;
 };
 
