@@ -25,7 +25,7 @@ graph_write_config ca
 graph_start ca
 graph_wait_complete ca 90 --exclude-tenant "$UNTRUSTING"
 untrusted_error() {
-  grep ' ERROR ' "$WORK/ca.log" | grep -F "$UNTRUSTING" | grep -qi 'certificate verify failed'
+  grep ' ERROR ' "$WORK/ca.log" | grep -F "$UNTRUSTING" | grep -i 'certificate verify failed' >/dev/null
 }
 wait_for 60 "an error line naming $UNTRUSTING and the failed verification" untrusted_error
 graph_stop

@@ -61,9 +61,9 @@ graph_stop
 
 errors="$WORK/errors.txt"
 grep -E ' ERROR ' "$WORK/run.log" >"$errors" || true
-grep -F "$WRONG" "$errors" | grep -q 'AADSTS7000215' ||
+grep -F "$WRONG" "$errors" | grep 'AADSTS7000215' >/dev/null ||
   fail "no error line names tenant $WRONG with AADSTS7000215"
-grep -F "$THROTTLED" "$errors" | grep -q '429' || fail "no error line names tenant $THROTTLED with 429"
+grep -F "$THROTTLED" "$errors" | grep '429' >/dev/null || fail "no error line names tenant $THROTTLED with 429"
 # Logged once per state change, not per attempt.
 expect_eq "error lines of $WRONG per source" 2 "$(grep -cF "$WRONG" "$errors")"
 expect_eq "error lines of $THROTTLED per source" 2 "$(grep -cF "$THROTTLED" "$errors")"
